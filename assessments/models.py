@@ -1,0 +1,462 @@
+"""Appraisals of an organisation's processes against a model variant (DESIGN §3).
+
+Ratings are never computed here: `assessments.rating` does that from plain data.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from models_catalog.models import (
+    GenericGoal,
+    GenericPractice,
+    ModelVariant,
+    ProcessArea,
+    SpecificGoal,
+    SpecificPractice,
+)
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:organisation", kwargs={"org": self.slug})
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    TEAM_MEMBER = "team_member", "Team member"
+    LEAD_APPRAISER = "lead_appraiser", "Lead appraiser"
+    ORG_ADMIN = "org_admin", "Org admin"
+
+
+# Each role can do everything the roles before it can (DESIGN §3).
+ROLE_RANK = {role: rank for rank, role in enumerate(Role)}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="assessments_membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="assessments_membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation} ({self.get_role_display()})"
+
+    def has_role(self, role: str) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+class Appraisal(models.Model):
+    class Representation(models.TextChoices):
+        STAGED = "staged", "Staged"
+        CONTINUOUS = "continuous", "Continuous"
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", "Planning"
+        RATING = "rating", "Rating"
+        REVIEW = "review", "Review"
+        FINAL = "final", "Final"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="appraisals"
+    )
+    name = models.CharField(max_length=200)
+    variant = models.ForeignKey(ModelVariant, on_delete=models.PROTECT, related_name="appraisals")
+    representation = models.CharField(max_length=16, choices=Representation.choices)
+    target_maturity_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    team = models.TextField(blank=True, help_text="The appraisal team, one person per line.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["organisation", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="assessments_appraisal_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(representation__in=["staged", "continuous"]),
+                name="assessments_appraisal_representation_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["planning", "rating", "review", "final"]),
+                name="assessments_appraisal_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(representation="continuous")
+                | models.Q(target_maturity_level__gte=2, target_maturity_level__lte=5),
+                name="assessments_appraisal_staged_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:appraisal", kwargs={"code": self.code})
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+    @property
+    def constellation(self):
+        return self.variant.constellation
+
+
+class StatusChange(models.Model):
+    """A move of an appraisal between statuses; reopening a final one must give a reason."""
+
+    appraisal = models.ForeignKey(
+        Appraisal, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=16, choices=Appraisal.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Appraisal.Status.choices)
+    reason = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["appraisal", "-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal}: {self.from_status} → {self.to_status}"
+
+
+class ScopeItem(models.Model):
+    """A PA of the appraisal's variant: its declared applicability and, continuous, its target."""
+
+    class Applicability(models.TextChoices):
+        APPLICABLE = "applicable", "Applicable"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+        OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="scope_items")
+    process_area = models.ForeignKey(ProcessArea, on_delete=models.PROTECT, related_name="+")
+    applicability = models.CharField(
+        max_length=16, choices=Applicability.choices, default=Applicability.APPLICABLE
+    )
+    justification = models.TextField(blank=True)
+    # Continuous representation only: the PA's target capability level; null leaves it out.
+    target_capability_level = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["appraisal", "process_area__acronym"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "process_area"], name="assessments_scopeitem_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    applicability__in=["applicable", "not_applicable", "out_of_scope"]
+                ),
+                name="assessments_scopeitem_applicability_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal}: {self.process_area.acronym} {self.get_applicability_display()}"
+
+
+class Instance(models.Model):
+    """A sampled service, project or team; it covers some or all PAs in scope."""
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", "Service"
+        PROJECT = "project", "Project"
+        TEAM = "team", "Team"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="instances")
+    key = models.SlugField(max_length=64)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SERVICE)
+    process_areas = models.ManyToManyField(ProcessArea, related_name="+", blank=True)
+
+    history = HistoricalRecords(m2m_fields=[process_areas])
+
+    class Meta:
+        ordering = ["appraisal", "name", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "key"], name="assessments_instance_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PracticeRef(models.Model):
+    """A practice of a PA: a specific practice, or a generic practice applied to that PA."""
+
+    process_area = models.ForeignKey(ProcessArea, on_delete=models.PROTECT, related_name="+")
+    specific_practice = models.ForeignKey(
+        SpecificPractice, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    generic_practice = models.ForeignKey(
+        GenericPractice, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def exactly_one_practice(cls, name: str, *, optional: bool = False) -> models.CheckConstraint:
+        sp_only = models.Q(specific_practice__isnull=False, generic_practice__isnull=True)
+        gp_only = models.Q(specific_practice__isnull=True, generic_practice__isnull=False)
+        condition = sp_only | gp_only
+        if optional:
+            condition |= models.Q(specific_practice__isnull=True, generic_practice__isnull=True)
+        return models.CheckConstraint(condition=condition, name=name)
+
+    @property
+    def practice(self) -> SpecificPractice | GenericPractice | None:
+        return self.specific_practice or self.generic_practice
+
+    @property
+    def practice_code(self) -> str:
+        practice = self.practice
+        return practice.code if practice else ""
+
+
+class Value(models.TextChoices):
+    FULLY_IMPLEMENTED = "FI", "Fully implemented"
+    LARGELY_IMPLEMENTED = "LI", "Largely implemented"
+    PARTIALLY_IMPLEMENTED = "PI", "Partially implemented"
+    NOT_IMPLEMENTED = "NI", "Not implemented"
+    NOT_YET = "NY", "Not yet"
+
+
+class Characterization(PracticeRef):
+    """Instance × PA × practice → FI/LI/PI/NI/NY, with its note and evidence.
+
+    `version` grows with every save; a save based on an older version is a conflict.
+    An empty `value` is an unrated cell that may already carry notes.
+    """
+
+    appraisal = models.ForeignKey(
+        Appraisal, on_delete=models.CASCADE, related_name="characterizations"
+    )
+    instance = models.ForeignKey(
+        Instance, on_delete=models.CASCADE, related_name="characterizations"
+    )
+    value = models.CharField(max_length=2, choices=Value.choices, blank=True)
+    note = models.TextField(blank=True)
+    artifacts = models.TextField(blank=True, help_text="Artifact references, one per line.")
+    affirmations = models.TextField(
+        blank=True, help_text="Affirmations (interviews), one per line."
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [
+            "appraisal",
+            "instance",
+            "process_area",
+            "specific_practice",
+            "generic_practice",
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instance", "process_area", "specific_practice"],
+                condition=models.Q(specific_practice__isnull=False),
+                name="assessments_characterization_unique_sp",
+            ),
+            models.UniqueConstraint(
+                fields=["instance", "process_area", "generic_practice"],
+                condition=models.Q(generic_practice__isnull=False),
+                name="assessments_characterization_unique_gp",
+            ),
+            PracticeRef.exactly_one_practice("assessments_characterization_one_practice"),
+            models.CheckConstraint(
+                condition=models.Q(value__in=["", *Value.values]),
+                name="assessments_characterization_value_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.instance} {self.process_area.acronym} {self.practice_code}: {self.value or '—'}"
+        )
+
+
+class PracticeJudgment(PracticeRef):
+    """The team's choice of LI or PI where the instances disagree (DESIGN §4.1)."""
+
+    class Choice(models.TextChoices):
+        LI = "LI", "Largely implemented"
+        PI = "PI", "Partially implemented"
+
+    appraisal = models.ForeignKey(
+        Appraisal, on_delete=models.CASCADE, related_name="practice_judgments"
+    )
+    value = models.CharField(max_length=2, choices=Choice.choices)
+    rationale = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["appraisal", "process_area", "specific_practice", "generic_practice"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "process_area", "specific_practice"],
+                condition=models.Q(specific_practice__isnull=False),
+                name="assessments_practicejudgment_unique_sp",
+            ),
+            models.UniqueConstraint(
+                fields=["appraisal", "process_area", "generic_practice"],
+                condition=models.Q(generic_practice__isnull=False),
+                name="assessments_practicejudgment_unique_gp",
+            ),
+            PracticeRef.exactly_one_practice("assessments_practicejudgment_one_practice"),
+            models.CheckConstraint(
+                condition=models.Q(value__in=["LI", "PI"]),
+                name="assessments_practicejudgment_value_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process_area.acronym} {self.practice_code} judged {self.value}"
+
+
+class GoalJudgment(models.Model):
+    """The team's decision on a satisfied goal with LI practices (DESIGN §4.2)."""
+
+    class Rating(models.TextChoices):
+        SATISFIED = "satisfied", "Satisfied"
+        UNSATISFIED = "unsatisfied", "Unsatisfied"
+
+    appraisal = models.ForeignKey(
+        Appraisal, on_delete=models.CASCADE, related_name="goal_judgments"
+    )
+    process_area = models.ForeignKey(ProcessArea, on_delete=models.PROTECT, related_name="+")
+    specific_goal = models.ForeignKey(
+        SpecificGoal, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    generic_goal = models.ForeignKey(
+        GenericGoal, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rating = models.CharField(max_length=16, choices=Rating.choices)
+    rationale = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["appraisal", "process_area", "specific_goal", "generic_goal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "process_area", "specific_goal"],
+                condition=models.Q(specific_goal__isnull=False),
+                name="assessments_goaljudgment_unique_sg",
+            ),
+            models.UniqueConstraint(
+                fields=["appraisal", "process_area", "generic_goal"],
+                condition=models.Q(generic_goal__isnull=False),
+                name="assessments_goaljudgment_unique_gg",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(specific_goal__isnull=False, generic_goal__isnull=True)
+                | models.Q(specific_goal__isnull=True, generic_goal__isnull=False),
+                name="assessments_goaljudgment_one_goal",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__in=["satisfied", "unsatisfied"]),
+                name="assessments_goaljudgment_rating_valid",
+            ),
+        ]
+
+    @property
+    def goal_code(self) -> str:
+        goal = self.specific_goal or self.generic_goal
+        return goal.code if goal else ""
+
+    def __str__(self) -> str:
+        return f"{self.process_area.acronym} {self.goal_code} judged {self.rating}"
+
+
+class Finding(PracticeRef):
+    """A strength or weakness on a PA, optionally tied to one of its practices."""
+
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", "Strength"
+        WEAKNESS = "weakness", "Weakness"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["appraisal", "process_area__acronym", "kind", "created_at", "id"]
+        constraints = [
+            PracticeRef.exactly_one_practice("assessments_finding_practice", optional=True),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["strength", "weakness"]),
+                name="assessments_finding_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.process_area.acronym} {self.practice_code}".strip()
+        return f"{self.get_kind_display()} on {where}: {self.text[:60]}"

@@ -1,0 +1,436 @@
+"""Writes to appraisals. Views, commands and the importer all go through these functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from assessments.models import (
+    Appraisal,
+    Characterization,
+    Finding,
+    GoalJudgment,
+    Instance,
+    Membership,
+    Organisation,
+    PracticeJudgment,
+    ScopeItem,
+    StatusChange,
+)
+from models_catalog.models import (
+    GenericGoal,
+    GenericPractice,
+    ModelVariant,
+    ProcessArea,
+    SpecificGoal,
+    SpecificPractice,
+)
+
+LOCKED = "The appraisal is final: reopen it before changing anything."
+REOPEN_NEEDS_REASON = "Reopening a final appraisal needs a reason."
+BAD_TRANSITION = "An appraisal cannot go from {old} to {new}."
+PA_NOT_IN_VARIANT = "{acronym} is not a process area of {variant}."
+PRACTICE_NOT_IN_PA = "{code} is not a practice of {acronym}."
+INSTANCE_DOES_NOT_COVER = "{instance} does not cover {acronym}."
+NA_NEEDS_JUSTIFICATION = "Say why {acronym} is not applicable."
+STAGED_NEEDS_TARGET = "A staged appraisal needs a target maturity level between 2 and {top}."
+CONTINUOUS_NEEDS_PROFILE = "A continuous appraisal needs a target capability level for a PA."
+TARGET_CL_RANGE = "The target capability level of {acronym} must be between 1 and {top}."
+LAST_ADMIN = "An organisation must keep at least one org admin."
+
+# The order of work; `final` may go back to any earlier status when reopened with a reason.
+STATUS_ORDER = [
+    Appraisal.Status.PLANNING,
+    Appraisal.Status.RATING,
+    Appraisal.Status.REVIEW,
+    Appraisal.Status.FINAL,
+]
+
+
+class Conflict(Exception):
+    """A save based on a stale version; `current` is the row as it is now."""
+
+    def __init__(self, current: Characterization):
+        super().__init__("Someone else changed this rating meanwhile.")
+        self.current = current
+
+
+def _ensure_open(appraisal: Appraisal) -> None:
+    if appraisal.is_final:
+        raise ValidationError(LOCKED)
+
+
+def _variant_pas(variant: ModelVariant) -> list[ProcessArea]:
+    return [
+        pa
+        for pa in ProcessArea.objects.filter(constellation=variant.constellation).order_by(
+            "acronym"
+        )
+        if variant.includes(pa.addition)
+    ]
+
+
+def _validate_targets(
+    *,
+    variant: ModelVariant,
+    representation: str,
+    target_maturity_level: int | None,
+    target_profile: dict[str, int],
+    pas: list[ProcessArea],
+) -> None:
+    constellation = variant.constellation
+    if representation == Appraisal.Representation.STAGED:
+        top = max(constellation.maturity_levels.values_list("number", flat=True), default=5)
+        if target_maturity_level is None or not 2 <= target_maturity_level <= top:
+            raise ValidationError({"target_maturity_level": STAGED_NEEDS_TARGET.format(top=top)})
+        return
+    known = {pa.acronym for pa in pas}
+    errors = []
+    for acronym, level in sorted(target_profile.items()):
+        if acronym not in known:
+            errors.append(PA_NOT_IN_VARIANT.format(acronym=acronym, variant=variant))
+        elif not 1 <= int(level) <= constellation.max_capability_level:
+            errors.append(
+                TARGET_CL_RANGE.format(acronym=acronym, top=constellation.max_capability_level)
+            )
+    if errors:
+        raise ValidationError({"target_profile": errors})
+    if not target_profile:
+        raise ValidationError({"target_profile": CONTINUOUS_NEEDS_PROFILE})
+
+
+@transaction.atomic
+def appraisal_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    variant: ModelVariant,
+    representation: str,
+    target_maturity_level: int | None = None,
+    target_profile: dict[str, int] | None = None,
+    start_date=None,
+    end_date=None,
+    team: str = "",
+    status: str = Appraisal.Status.PLANNING,
+    user=None,
+) -> Appraisal:
+    """Create an appraisal and propose its scope: every PA of the variant, applicable.
+
+    Staged appraisals then rate the PAs up to the target ML (DESIGN §4.0); continuous ones
+    the PAs of `target_profile`.
+    """
+    target_profile = dict(target_profile or {})
+    pas = _variant_pas(variant)
+    staged = representation == Appraisal.Representation.STAGED
+    _validate_targets(
+        variant=variant,
+        representation=representation,
+        target_maturity_level=target_maturity_level,
+        target_profile=target_profile,
+        pas=pas,
+    )
+    appraisal = Appraisal(
+        organisation=organisation,
+        name=name,
+        variant=variant,
+        representation=representation,
+        target_maturity_level=target_maturity_level if staged else None,
+        start_date=start_date,
+        end_date=end_date,
+        team=team,
+        status=status,
+    )
+    appraisal.full_clean()
+    appraisal.save()
+    ScopeItem.objects.bulk_create(
+        ScopeItem(
+            appraisal=appraisal,
+            process_area=pa,
+            target_capability_level=None if staged else target_profile.get(pa.acronym),
+        )
+        for pa in pas
+    )
+    return appraisal
+
+
+def appraisal_update(*, appraisal: Appraisal, user=None, **fields) -> Appraisal:
+    """Edit name, dates, team and the staged target."""
+    _ensure_open(appraisal)
+    for name, value in fields.items():
+        setattr(appraisal, name, value)
+    if appraisal.representation == Appraisal.Representation.STAGED:
+        _validate_targets(
+            variant=appraisal.variant,
+            representation=appraisal.representation,
+            target_maturity_level=appraisal.target_maturity_level,
+            target_profile={},
+            pas=[],
+        )
+    appraisal.full_clean()
+    appraisal.save()
+    return appraisal
+
+
+def scope_item_update(
+    *,
+    item: ScopeItem,
+    applicability: str,
+    justification: str = "",
+    target_capability_level: int | None = None,
+    user=None,
+) -> ScopeItem:
+    _ensure_open(item.appraisal)
+    acronym = item.process_area.acronym
+    if applicability == ScopeItem.Applicability.NOT_APPLICABLE and not justification.strip():
+        raise ValidationError({"justification": NA_NEEDS_JUSTIFICATION.format(acronym=acronym)})
+    top = item.appraisal.variant.constellation.max_capability_level
+    if target_capability_level is not None and not 1 <= target_capability_level <= top:
+        raise ValidationError(
+            {"target_capability_level": TARGET_CL_RANGE.format(acronym=acronym, top=top)}
+        )
+    item.applicability = applicability
+    item.justification = justification.strip()
+    if item.appraisal.representation == Appraisal.Representation.CONTINUOUS:
+        item.target_capability_level = target_capability_level
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def instance_save(
+    *,
+    appraisal: Appraisal,
+    key: str,
+    name: str,
+    kind: str,
+    process_areas: list[ProcessArea],
+    instance: Instance | None = None,
+    user=None,
+) -> Instance:
+    _ensure_open(appraisal)
+    variant_pas = {pa.pk for pa in _variant_pas(appraisal.variant)}
+    for pa in process_areas:
+        if pa.pk not in variant_pas:
+            raise ValidationError(
+                {"process_areas": PA_NOT_IN_VARIANT.format(acronym=pa.acronym, variant=appraisal.variant)}
+            )
+    instance = instance or Instance(appraisal=appraisal)
+    instance.key, instance.name, instance.kind = key, name, kind
+    instance.full_clean()
+    instance.save()
+    instance.process_areas.set(process_areas)
+    return instance
+
+
+def instance_delete(*, instance: Instance, user=None) -> None:
+    _ensure_open(instance.appraisal)
+    instance.delete()
+
+
+def allowed_transitions(appraisal: Appraisal) -> list[str]:
+    """Forward one step or back any number; from final only back (reopening)."""
+    index = STATUS_ORDER.index(appraisal.status)
+    forward = STATUS_ORDER[index + 1 : index + 2]
+    return [s for s in STATUS_ORDER[:index]] + list(forward)
+
+
+@transaction.atomic
+def appraisal_set_status(*, appraisal: Appraisal, status: str, reason: str = "", user=None) -> None:
+    old = appraisal.status
+    if status not in allowed_transitions(appraisal):
+        raise ValidationError({"status": BAD_TRANSITION.format(old=old, new=status)})
+    if old == Appraisal.Status.FINAL and not reason.strip():
+        raise ValidationError({"reason": REOPEN_NEEDS_REASON})
+    appraisal.status = status
+    appraisal.save(update_fields=["status", "updated_at"])
+    StatusChange.objects.create(
+        appraisal=appraisal, from_status=old, to_status=status, reason=reason.strip(), user=user
+    )
+
+
+def _practice_fields(process_area: ProcessArea, practice) -> dict:
+    if isinstance(practice, SpecificPractice):
+        if practice.goal.process_area_id != process_area.pk:
+            raise ValidationError(
+                PRACTICE_NOT_IN_PA.format(code=practice.code, acronym=process_area.acronym)
+            )
+        return {"specific_practice": practice, "generic_practice": None}
+    if isinstance(practice, GenericPractice):
+        if practice.generic_goal.constellation_id != process_area.constellation_id:
+            raise ValidationError(
+                PRACTICE_NOT_IN_PA.format(code=practice.code, acronym=process_area.acronym)
+            )
+        return {"specific_practice": None, "generic_practice": practice}
+    raise TypeError(f"not a practice: {practice!r}")
+
+
+@dataclass
+class CharacterizationChange:
+    value: str
+    note: str
+    artifacts: str
+    affirmations: str
+
+
+def characterization_set(
+    *,
+    appraisal: Appraisal,
+    instance: Instance,
+    process_area: ProcessArea,
+    practice: SpecificPractice | GenericPractice,
+    expected_version: int,
+    user,
+    value: str | None = None,
+    note: str | None = None,
+    artifacts: str | None = None,
+    affirmations: str | None = None,
+) -> Characterization:
+    """Save one cell of the rating grid; fields left None keep their current content.
+
+    `expected_version` is the version the user's screen showed (0 for an empty cell): a save
+    based on anything older raises Conflict with the current row instead of overwriting it.
+    """
+    _ensure_open(appraisal)
+    if instance.appraisal_id != appraisal.pk:
+        raise ValidationError("The instance belongs to another appraisal.")
+    if not instance.process_areas.filter(pk=process_area.pk).exists():
+        raise ValidationError(
+            INSTANCE_DOES_NOT_COVER.format(instance=instance, acronym=process_area.acronym)
+        )
+    lookup = {"instance": instance, "process_area": process_area, **_practice_fields(process_area, practice)}
+    try:
+        with transaction.atomic():
+            # Lock the row so two saves of the same cell are serialised and compared.
+            current = Characterization.objects.select_for_update().filter(**lookup).first()
+            if current is None:
+                if expected_version != 0:
+                    raise ValidationError("This rating no longer exists; reload the page.")
+                current = Characterization(appraisal=appraisal, version=0, **lookup)
+            elif current.version != expected_version:
+                raise Conflict(current)
+            for field, new in (
+                ("value", value),
+                ("note", note),
+                ("artifacts", artifacts),
+                ("affirmations", affirmations),
+            ):
+                if new is not None:
+                    setattr(current, field, new.strip() if field != "value" else new)
+            current.version += 1
+            current.updated_by = user
+            current._history_user = user
+            current.full_clean()
+            current.save()
+            return current
+    except IntegrityError:
+        # Someone created the same cell between our read and our insert.
+        raise Conflict(Characterization.objects.get(**lookup)) from None
+
+
+def practice_judgment_set(
+    *,
+    appraisal: Appraisal,
+    process_area: ProcessArea,
+    practice: SpecificPractice | GenericPractice,
+    value: str,
+    rationale: str,
+    user,
+) -> PracticeJudgment:
+    _ensure_open(appraisal)
+    fields = _practice_fields(process_area, practice)
+    judgment = PracticeJudgment.objects.filter(
+        appraisal=appraisal, process_area=process_area, **fields
+    ).first() or PracticeJudgment(appraisal=appraisal, process_area=process_area, **fields)
+    judgment.value, judgment.rationale, judgment.decided_by = value, rationale.strip(), user
+    judgment._history_user = user
+    judgment.full_clean()
+    judgment.save()
+    return judgment
+
+
+def goal_judgment_set(
+    *,
+    appraisal: Appraisal,
+    process_area: ProcessArea,
+    goal: SpecificGoal | GenericGoal,
+    rating: str,
+    rationale: str,
+    user,
+) -> GoalJudgment:
+    _ensure_open(appraisal)
+    if isinstance(goal, SpecificGoal):
+        fields = {"specific_goal": goal, "generic_goal": None}
+    else:
+        fields = {"specific_goal": None, "generic_goal": goal}
+    judgment = GoalJudgment.objects.filter(
+        appraisal=appraisal, process_area=process_area, **fields
+    ).first() or GoalJudgment(appraisal=appraisal, process_area=process_area, **fields)
+    judgment.rating, judgment.rationale, judgment.decided_by = rating, rationale.strip(), user
+    judgment._history_user = user
+    judgment.full_clean()
+    judgment.save()
+    return judgment
+
+
+def judgment_delete(*, judgment: PracticeJudgment | GoalJudgment, user) -> None:
+    _ensure_open(judgment.appraisal)
+    judgment._history_user = user
+    judgment.delete()
+
+
+def finding_create(
+    *,
+    appraisal: Appraisal,
+    process_area: ProcessArea,
+    kind: str,
+    text: str,
+    user,
+    practice: SpecificPractice | GenericPractice | None = None,
+) -> Finding:
+    _ensure_open(appraisal)
+    fields = _practice_fields(process_area, practice) if practice is not None else {}
+    finding = Finding(
+        appraisal=appraisal,
+        process_area=process_area,
+        kind=kind,
+        text=text.strip(),
+        author=user,
+        **fields,
+    )
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+def finding_delete(*, finding: Finding, user) -> None:
+    _ensure_open(finding.appraisal)
+    finding._history_user = user
+    finding.delete()
+
+
+@transaction.atomic
+def membership_set(*, organisation: Organisation, user, role: str) -> Membership:
+    membership, _ = Membership.objects.select_for_update().get_or_create(
+        organisation=organisation, user=user, defaults={"role": role}
+    )
+    if membership.role != role:
+        _ensure_other_admin(organisation, membership, role)
+        membership.role = role
+        membership.full_clean()
+        membership.save()
+    return membership
+
+
+def membership_delete(*, membership: Membership) -> None:
+    _ensure_other_admin(membership.organisation, membership, None)
+    membership.delete()
+
+
+def _ensure_other_admin(organisation: Organisation, membership: Membership, new_role) -> None:
+    if membership.role == "org_admin" and new_role != "org_admin":
+        others = organisation.memberships.filter(role="org_admin").exclude(pk=membership.pk)
+        if not others.exists():
+            raise ValidationError(LAST_ADMIN)

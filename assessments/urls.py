@@ -1,0 +1,11 @@
+"""URLs of the assessments app; each views module lists its own patterns."""
+
+from assessments.views import appraisals, exchange, organisations, rating
+
+app_name = "assessments"
+urlpatterns = [
+    *organisations.urlpatterns,
+    *appraisals.urlpatterns,
+    *rating.urlpatterns,
+    *exchange.urlpatterns,
+]

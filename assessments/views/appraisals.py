@@ -1,0 +1,3 @@
+"""Placeholder module replaced as views land."""
+
+urlpatterns: list = []

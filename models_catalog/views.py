@@ -1,0 +1,80 @@
+"""Catalog pages for signed-in users: constellations, variants, PAs, the ITSM mapping."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from models_catalog import selectors
+from models_catalog.models import Constellation, ModelVariant
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "models_catalog/index.html",
+        {"constellations": selectors.constellation_list()},
+    )
+
+
+def constellation(request: HttpRequest, slug: str) -> HttpResponse:
+    obj = get_object_or_404(Constellation, slug=slug)
+    pas = selectors.process_areas_with_practices(constellation=obj)
+    return render(
+        request,
+        "models_catalog/constellation.html",
+        {
+            "constellation": obj,
+            "variants": obj.variants.all(),
+            "by_category": selectors.group_by_category(pas),
+            "by_level": selectors.group_by_maturity_level(pas),
+            "generic_goals": selectors.generic_goals_with_practices(constellation=obj),
+            "has_itsm": obj.itsm_processes.exists(),
+        },
+    )
+
+
+def variant(request: HttpRequest, slug: str, variant: str) -> HttpResponse:
+    obj = get_object_or_404(
+        ModelVariant.objects.select_related("constellation"), constellation__slug=slug, slug=variant
+    )
+    pas = selectors.variant_process_areas(variant=obj)
+    return render(
+        request,
+        "models_catalog/variant.html",
+        {
+            "variant": obj,
+            "constellation": obj.constellation,
+            "process_areas": pas,
+            "by_category": selectors.group_by_category(pas),
+            "by_level": selectors.group_by_maturity_level(pas),
+        },
+    )
+
+
+def process_area(request: HttpRequest, slug: str, acronym: str) -> HttpResponse:
+    constellation = get_object_or_404(Constellation, slug=slug)
+    pas = selectors.process_areas_with_practices(constellation=constellation, acronyms=[acronym])
+    if not pas:
+        return render(request, "404.html", status=404)
+    return render(
+        request,
+        "models_catalog/process_area.html",
+        {
+            "constellation": constellation,
+            "pa": pas[0],
+            "generic_goals": selectors.generic_goals_with_practices(constellation=constellation),
+        },
+    )
+
+
+def itsm(request: HttpRequest, slug: str) -> HttpResponse:
+    constellation = get_object_or_404(Constellation, slug=slug)
+    processes = selectors.itsm_processes(constellation=constellation)
+    return render(
+        request,
+        "models_catalog/itsm.html",
+        {
+            "constellation": constellation,
+            "covered": [p for p in processes if p.process_areas.all()],
+            "uncovered": [p for p in processes if not p.process_areas.all()],
+        },
+    )
