@@ -279,7 +279,8 @@ class Characterization(PracticeRef):
     appraisal = models.ForeignKey(
         Appraisal, on_delete=models.CASCADE, related_name="characterizations"
     )
-    instance = models.ForeignKey(
+    # Not named `instance`: django-simple-history reserves that name on historical rows.
+    sampled_instance = models.ForeignKey(
         Instance, on_delete=models.CASCADE, related_name="characterizations"
     )
     value = models.CharField(max_length=2, choices=Value.choices, blank=True)
@@ -299,19 +300,19 @@ class Characterization(PracticeRef):
     class Meta:
         ordering = [
             "appraisal",
-            "instance",
+            "sampled_instance",
             "process_area",
             "specific_practice",
             "generic_practice",
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["instance", "process_area", "specific_practice"],
+                fields=["sampled_instance", "process_area", "specific_practice"],
                 condition=models.Q(specific_practice__isnull=False),
                 name="assessments_characterization_unique_sp",
             ),
             models.UniqueConstraint(
-                fields=["instance", "process_area", "generic_practice"],
+                fields=["sampled_instance", "process_area", "generic_practice"],
                 condition=models.Q(generic_practice__isnull=False),
                 name="assessments_characterization_unique_gp",
             ),
@@ -323,9 +324,7 @@ class Characterization(PracticeRef):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.instance} {self.process_area.acronym} {self.practice_code}: {self.value or '—'}"
-        )
+        return f"{self.sampled_instance} {self.process_area.acronym} {self.practice_code}: {self.value or '—'}"
 
 
 class PracticeJudgment(PracticeRef):

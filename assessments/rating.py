@@ -1,9 +1,9 @@
 """The rating engine (DESIGN §4): plain values in, plain values out.
 
-No ORM, no request: callers turn the catalog into a `ModelSpec` (the model variant, already filtered)
-and the appraisal into an `AppraisalInput`, then call `rate()`. Everything that rates calls this
-module; nothing re-implements a rule. The result does not depend on the order of any input
-(DESIGN §4.7): every dict and list it returns is built in a sorted order.
+No ORM, no request: callers turn the catalog into a `ModelSpec` (the model variant, already
+filtered) and the appraisal into an `AppraisalInput`, then call `rate()`. Everything that rates
+calls this module; nothing re-implements a rule. The result does not depend on the order of any
+input (DESIGN §4.7): every dict and list it returns is built in a sorted order.
 """
 
 from __future__ import annotations
@@ -291,7 +291,7 @@ def _aggregate(values: list[str | None]) -> str | tuple[str, str] | None:
     if rated == {FI}:
         return FI
     if rated <= {FI, LI}:
-        return LI
+        return LI if LI in rated else NY
     if rated <= {PI, NI}:
         return PI if PI in rated else NI
     return RANGE_CHOICES
@@ -303,8 +303,8 @@ def _rate_practice(
     """DESIGN §4.1: a range stays pending until a practice judgment (LI or PI) settles it."""
     instances = {key: appraisal.characterizations.get((key, acronym, code)) for key in covering}
     value = _aggregate(list(instances.values()))
-    if value != RANGE_CHOICES:
-        return PracticeResult(code, goal, value, instances=instances)  # type: ignore[arg-type]
+    if not isinstance(value, tuple):
+        return PracticeResult(code, goal, value, instances=instances)
     judgment = appraisal.practice_judgments.get((acronym, code))
     if judgment in RANGE_CHOICES:
         return PracticeResult(code, goal, judgment, False, RANGE_CHOICES, True, instances)
@@ -447,22 +447,25 @@ def _capability_level(
     return level
 
 
-def _needed_goals(pa: PAResult, spec: ProcessAreaSpec, generic: list[GenericGoalSpec], n: int):
-    """The goals maturity level n needs from a PA: its SGs and GG2..GG min(n, 3)."""
+def _needed_goals(pa: ProcessAreaSpec, generic: list[GenericGoalSpec], n: int) -> list[str]:
+    """The goals maturity level n needs from a PA: its SGs and GG2..GG min(n, 3) (§4.5)."""
     top = min(n, MATURITY_CL_CAP)
-    specific = sorted((goal.code for goal in spec.specific_goals), key=code_sort_key)
+    specific = sorted((goal.code for goal in pa.specific_goals), key=code_sort_key)
     return specific + [goal.code for goal in generic if 2 <= goal.capability_level <= top]
 
 
 def _maturity_level(
-    model: ModelSpec, top: int, reaches: Callable[[ProcessAreaSpec, int], bool]
+    model: ModelSpec,
+    pas: list[ProcessAreaSpec],
+    top: int,
+    reaches: Callable[[ProcessAreaSpec, int], bool],
 ) -> int:
     """Highest level n (2..top, and a level of the model) such that every PA at ML 2..n reaches
     it, each level also needing the one below; 1 at least (DESIGN §4.5, §4.6)."""
     reached = 1
     while reached + 1 <= top and reached + 1 in model.maturity_levels:
         n = reached + 1
-        if not all(reaches(pa, n) for pa in model.process_areas if 2 <= pa.maturity_level <= n):
+        if not all(reaches(pa, n) for pa in pas if 2 <= pa.maturity_level <= n):
             break
         reached = n
     return reached
@@ -480,7 +483,8 @@ def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
         raise ValueError(ERROR_REPRESENTATION.format(appraisal.representation))
     if appraisal.representation == STAGED and appraisal.target_maturity_level is None:
         raise ValueError(ERROR_TARGET)
-    bad = sorted(key for key, value in appraisal.characterizations.items() if value not in PRACTICE_VALUES)
+    characterizations = appraisal.characterizations
+    bad = sorted(key for key, value in characterizations.items() if value not in PRACTICE_VALUES)
     if bad:
         raise ValueError(ERROR_CHARACTERIZATION.format(bad[0], appraisal.characterizations[bad[0]]))
 
@@ -488,10 +492,11 @@ def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
         model.generic_goals, key=lambda goal: (goal.capability_level, code_sort_key(goal.code))
     )
     specs = {pa.acronym: pa for pa in model.process_areas}
+    pas = [specs[acronym] for acronym in sorted(specs)]
     collected = _Collected()
     process_areas: dict[str, PAResult] = {}
-    for acronym in sorted(specs):
-        pa = specs[acronym]
+    for pa in pas:
+        acronym = pa.acronym
         scope = _scope_rating(pa, appraisal)
         if scope is None:
             process_areas[acronym] = _rate_in_scope(pa, generic_goals, model, appraisal, collected)
@@ -502,7 +507,7 @@ def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
         result = process_areas[pa.acronym]
         if result.rating in (NOT_APPLICABLE, OUT_OF_SCOPE):
             return result.rating == NOT_APPLICABLE
-        needed = _needed_goals(result, pa, generic_goals, n)
+        needed = _needed_goals(pa, generic_goals, n)
         return all(result.goals.get(code) == SATISFIED for code in needed)
 
     def continuous_reaches(pa: ProcessAreaSpec, n: int) -> bool:
@@ -513,10 +518,10 @@ def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
 
     if appraisal.representation == STAGED:
         reaches = staged_reaches
-        reached = _maturity_level(model, appraisal.target_maturity_level or 0, reaches)
+        reached = _maturity_level(model, pas, appraisal.target_maturity_level or 0, reaches)
     else:
         reaches = continuous_reaches
-        reached = _maturity_level(model, max(model.maturity_levels, default=1), reaches)
+        reached = _maturity_level(model, pas, max(model.maturity_levels, default=1), reaches)
     next_level = reached + 1 if reached + 1 in model.maturity_levels else None
 
     return Results(
@@ -525,15 +530,17 @@ def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
         equivalent_maturity_level=reached if appraisal.representation == CONTINUOUS else None,
         next_level=next_level,
         process_areas=process_areas,
-        pending=sorted(collected.pending, key=lambda p: (p.process_area, code_sort_key(p.practice))),
+        pending=sorted(
+            collected.pending, key=lambda e: (e.process_area, code_sort_key(e.practice))
+        ),
         reviews=sorted(collected.reviews, key=lambda r: (r.process_area, code_sort_key(r.goal))),
         invalid_judgments=_invalid_judgments(appraisal, process_areas, collected),
-        blockers=_blockers(model, process_areas, generic_goals, next_level, reaches),
+        blockers=_blockers(pas, process_areas, generic_goals, next_level, reaches),
     )
 
 
 def _blockers(
-    model: ModelSpec,
+    pas: list[ProcessAreaSpec],
     process_areas: dict[str, PAResult],
     generic_goals: list[GenericGoalSpec],
     next_level: int | None,
@@ -543,11 +550,11 @@ def _blockers(
     if next_level is None:
         return []
     blockers = []
-    for pa in model.process_areas:
+    for pa in pas:
         if not 2 <= pa.maturity_level <= next_level or reaches(pa, next_level):
             continue
         result = process_areas[pa.acronym]
-        needed = _needed_goals(result, pa, generic_goals, next_level)
+        needed = _needed_goals(pa, generic_goals, next_level)
         if result.rating == OUT_OF_SCOPE:
             reason, goals = OUT_OF_SCOPE, needed
         else:

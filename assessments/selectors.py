@@ -7,7 +7,7 @@ from assessments.models import Membership
 
 def memberships_for_user(*, user) -> list[Membership]:
     return list(
-        Membership.objects.filter(user=user).select_related("organisation").order_by(
-            "organisation__name"
-        )
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
     )

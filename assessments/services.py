@@ -215,7 +215,11 @@ def instance_save(
     for pa in process_areas:
         if pa.pk not in variant_pas:
             raise ValidationError(
-                {"process_areas": PA_NOT_IN_VARIANT.format(acronym=pa.acronym, variant=appraisal.variant)}
+                {
+                    "process_areas": PA_NOT_IN_VARIANT.format(
+                        acronym=pa.acronym, variant=appraisal.variant
+                    )
+                }
             )
     instance = instance or Instance(appraisal=appraisal)
     instance.key, instance.name, instance.kind = key, name, kind
@@ -300,7 +304,11 @@ def characterization_set(
         raise ValidationError(
             INSTANCE_DOES_NOT_COVER.format(instance=instance, acronym=process_area.acronym)
         )
-    lookup = {"instance": instance, "process_area": process_area, **_practice_fields(process_area, practice)}
+    lookup = {
+        "sampled_instance": instance,
+        "process_area": process_area,
+        **_practice_fields(process_area, practice),
+    }
     try:
         with transaction.atomic():
             # Lock the row so two saves of the same cell are serialised and compared.

@@ -1,11 +1,12 @@
 """URLs of the assessments app; each views module lists its own patterns."""
 
-from assessments.views import appraisals, exchange, organisations, rating
+from assessments.views import appraisals, exchange, organisations, rating, results
 
 app_name = "assessments"
 urlpatterns = [
     *organisations.urlpatterns,
     *appraisals.urlpatterns,
     *rating.urlpatterns,
+    *results.urlpatterns,
     *exchange.urlpatterns,
 ]

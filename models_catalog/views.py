@@ -2,11 +2,13 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from models_catalog import selectors
 from models_catalog.models import Constellation, ModelVariant
 
 
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -15,6 +17,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def constellation(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Constellation, slug=slug)
     pas = selectors.process_areas_with_practices(constellation=obj)
@@ -32,6 +35,7 @@ def constellation(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def variant(request: HttpRequest, slug: str, variant: str) -> HttpResponse:
     obj = get_object_or_404(
         ModelVariant.objects.select_related("constellation"), constellation__slug=slug, slug=variant
@@ -50,6 +54,7 @@ def variant(request: HttpRequest, slug: str, variant: str) -> HttpResponse:
     )
 
 
+@require_safe
 def process_area(request: HttpRequest, slug: str, acronym: str) -> HttpResponse:
     constellation = get_object_or_404(Constellation, slug=slug)
     pas = selectors.process_areas_with_practices(constellation=constellation, acronyms=[acronym])
@@ -66,6 +71,7 @@ def process_area(request: HttpRequest, slug: str, acronym: str) -> HttpResponse:
     )
 
 
+@require_safe
 def itsm(request: HttpRequest, slug: str) -> HttpResponse:
     constellation = get_object_or_404(Constellation, slug=slug)
     processes = selectors.itsm_processes(constellation=constellation)

@@ -1,2 +1,6 @@
+from django.urls import path
+
+from reports import views
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [path("a/<uuid:code>/report/", views.findings, name="findings")]

@@ -66,3 +66,55 @@ def org_admin(org):
 def outsider(other_org):
     """A lead appraiser of another organisation: sees nothing of `org`."""
     return _member(other_org, Role.ORG_ADMIN, "oscar")
+
+
+@pytest.fixture
+def appraisal(org, base_variant, lead):
+    """A staged ML2 appraisal of the base model with two instances covering every PA in scope."""
+    from assessments import services
+    from assessments.engine_input import load_appraisal_state
+
+    appraisal = services.appraisal_create(
+        organisation=org,
+        name="2026 self-assessment",
+        variant=base_variant,
+        representation="staged",
+        target_maturity_level=2,
+        status="rating",
+        user=lead,
+    )
+    state = load_appraisal_state(appraisal)
+    pas = [state.catalog.process_areas[acr] for acr in state.in_scope]
+    services.instance_save(
+        appraisal=appraisal, key="desk", name="Service desk", kind="service", process_areas=pas
+    )
+    services.instance_save(
+        appraisal=appraisal, key="hosting", name="Hosting", kind="service", process_areas=pas
+    )
+    return appraisal
+
+
+def rate_cell(appraisal, instance_key, acronym, code, value, user, **fields):
+    """Save one grid cell through the service, whatever its current version."""
+    from assessments import services
+    from assessments.engine_input import load_catalog
+    from assessments.models import Characterization
+
+    catalog = load_catalog(appraisal.variant)
+    instance = appraisal.instances.get(key=instance_key)
+    practice = catalog.practice(acronym, code)
+    pa = catalog.process_areas[acronym]
+    kind = "specific_practice" if code.startswith("SP") else "generic_practice"
+    current = Characterization.objects.filter(
+        sampled_instance=instance, process_area=pa, **{kind: practice}
+    ).first()
+    return services.characterization_set(
+        appraisal=appraisal,
+        instance=instance,
+        process_area=pa,
+        practice=practice,
+        expected_version=current.version if current else 0,
+        user=user,
+        value=value,
+        **fields,
+    )

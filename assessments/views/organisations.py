@@ -1,3 +1,108 @@
-"""Placeholder module replaced as views land."""
+"""Organisation pages: its appraisals, and its members for org admins."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST, require_safe
+
+from assessments import services
+from assessments.access import organisation_for
+from assessments.forms import MemberAddForm, RoleForm
+from assessments.models import Membership, Role
+
+
+@require_safe
+def organisation(request: HttpRequest, org: str) -> HttpResponse:
+    membership = organisation_for(request, org)
+    organisation = membership.organisation
+    appraisals = organisation.appraisals.select_related("variant__constellation").order_by(
+        "-created_at"
+    )
+    return render(
+        request,
+        "assessments/organisation.html",
+        {
+            "organisation": organisation,
+            "current_organisation": organisation,
+            "membership": membership,
+            "appraisals": appraisals,
+        },
+    )
+
+
+def members(request: HttpRequest, org: str) -> HttpResponse:
+    membership = organisation_for(request, org, Role.ORG_ADMIN)
+    organisation = membership.organisation
+    form = MemberAddForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.cleaned_data["user"]
+            if user is None:
+                user = get_user_model().objects.create_user(
+                    username=form.cleaned_data["username"],
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password"],
+                )
+            services.membership_set(
+                organisation=organisation, user=user, role=form.cleaned_data["role"]
+            )
+        messages.success(request, f"{user.username} is now a member of {organisation}.")
+        return redirect("assessments:members", org=organisation.slug)
+    return render(
+        request,
+        "assessments/members.html",
+        {
+            "organisation": organisation,
+            "current_organisation": organisation,
+            "membership": membership,
+            "memberships": organisation.memberships.select_related("user").order_by(
+                "user__username"
+            ),
+            "form": form,
+            "roles": Role.choices,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def member_role(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    admin = organisation_for(request, org, Role.ORG_ADMIN)
+    target = get_object_or_404(Membership, pk=pk, organisation=admin.organisation)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a valid role.")
+    else:
+        try:
+            services.membership_set(
+                organisation=admin.organisation, user=target.user, role=form.cleaned_data["role"]
+            )
+            target.refresh_from_db()
+            messages.success(request, f"{target.user.username} is now {target.get_role_display()}.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("assessments:members", org=org)
+
+
+@require_POST
+def member_remove(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    admin = organisation_for(request, org, Role.ORG_ADMIN)
+    target = get_object_or_404(Membership, pk=pk, organisation=admin.organisation)
+    try:
+        services.membership_delete(membership=target)
+        messages.success(request, f"{target.user.username} was removed from {admin.organisation}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("assessments:members", org=org)
+
+
+urlpatterns = [
+    path("orgs/<slug:org>/", organisation, name="organisation"),
+    path("orgs/<slug:org>/members/", members, name="members"),
+    path("orgs/<slug:org>/members/<int:pk>/role/", member_role, name="member_role"),
+    path("orgs/<slug:org>/members/<int:pk>/remove/", member_remove, name="member_remove"),
+]

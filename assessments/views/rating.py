@@ -1,3 +1,302 @@
-"""Placeholder module replaced as views land."""
+"""The rating grid of a PA: practices × instances, saved cell by cell through htmx."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from assessments import rating, services
+from assessments.access import appraisal_for
+from assessments.engine_input import AppraisalState, load_appraisal_state
+from assessments.forms import CellForm, FindingForm
+from assessments.models import Appraisal, Characterization, Finding, Instance, Role, Value
+
+
+def practice_slug(code: str) -> str:
+    return code.replace(" ", "-")
+
+
+def practice_code(slug: str) -> str:
+    return slug.replace("-", " ", 1)
+
+
+def _pa_or_404(state: AppraisalState, acronym: str):
+    if acronym not in state.in_scope:
+        raise Http404
+    return state.catalog.process_areas[acronym]
+
+
+def _grid_rows(state: AppraisalState, acronym: str) -> list[dict]:
+    """The required practices of the PA in goal order, each with its cells and org value."""
+    result = state.results.process_areas[acronym]
+    instances = state.coverage.get(acronym, [])
+    rows = []
+    previous_goal = None
+    for code, practice_result in result.practices.items():
+        practice = state.catalog.practice(acronym, code)
+        goal = practice_result.goal
+        rows.append(
+            {
+                "code": code,
+                "slug": practice_slug(code),
+                "practice": practice,
+                "goal": goal,
+                "goal_obj": state.catalog.goal(acronym, goal),
+                "goal_rating": result.goals.get(goal),
+                "new_goal": goal != previous_goal,
+                "result": practice_result,
+                "cells": [
+                    {"instance": instance, "row": state.cells.get((instance.pk, acronym, code))}
+                    for instance in instances
+                ],
+            }
+        )
+        previous_goal = goal
+    return rows
+
+
+def _practice_choices(state: AppraisalState, acronym: str) -> list[tuple[str, str]]:
+    result = state.results.process_areas[acronym]
+    return [
+        (code, f"{code} {state.catalog.practice(acronym, code).title}") for code in result.practices
+    ]
+
+
+@require_safe
+def rate_pa(request: HttpRequest, code, acronym: str) -> HttpResponse:
+    appraisal, membership = appraisal_for(request, code)
+    state = load_appraisal_state(appraisal)
+    pa = _pa_or_404(state, acronym)
+    in_scope = state.in_scope
+    index = in_scope.index(acronym)
+    can_rate = membership.has_role(Role.TEAM_MEMBER) and not appraisal.is_final
+    return render(
+        request,
+        "assessments/rate_pa.html",
+        {
+            "appraisal": appraisal,
+            "membership": membership,
+            "current_organisation": appraisal.organisation,
+            "state": state,
+            "pa": pa,
+            "pa_result": state.results.process_areas[acronym],
+            "instances": state.coverage.get(acronym, []),
+            "rows": _grid_rows(state, acronym),
+            "progress": state.progress[acronym],
+            "total": state.total_progress,
+            "previous_pa": in_scope[index - 1] if index > 0 else None,
+            "next_pa": in_scope[index + 1] if index + 1 < len(in_scope) else None,
+            "can_rate": can_rate,
+            "values": Value.choices,
+            "findings": state.findings_for(acronym),
+            "finding_form": FindingForm(practice_choices=_practice_choices(state, acronym))
+            if can_rate
+            else None,
+        },
+    )
+
+
+def _cell_objects(appraisal: Appraisal, state: AppraisalState, acronym: str, instance_pk, slug):
+    pa = _pa_or_404(state, acronym)
+    code = practice_code(slug)
+    if code not in state.results.process_areas[acronym].practices:
+        raise Http404
+    instance = next((i for i in state.coverage.get(acronym, []) if i.pk == instance_pk), None)
+    if instance is None:
+        raise Http404
+    return pa, code, state.catalog.practice(acronym, code), instance
+
+
+def _history(row: Characterization | None) -> list:
+    if row is None:
+        return []
+    return list(row.history.select_related("history_user").order_by("-history_date", "-history_id"))
+
+
+def cell(request: HttpRequest, code, acronym: str, instance: int, practice: str) -> HttpResponse:
+    """GET: the panel of one cell (note, evidence, history). POST: save the cell."""
+    if request.method == "POST":
+        return _cell_save(request, code, acronym, instance, practice)
+    appraisal, membership = appraisal_for(request, code)
+    state = load_appraisal_state(appraisal)
+    pa, code_, practice_obj, instance_obj = _cell_objects(
+        appraisal, state, acronym, instance, practice
+    )
+    row = state.cells.get((instance_obj.pk, acronym, code_))
+    return render(
+        request,
+        "assessments/partials/cell_panel.html",
+        _cell_context(appraisal, membership, pa, code_, practice_obj, instance_obj, row),
+    )
+
+
+def _cell_context(appraisal, membership, pa, code, practice, instance, row, **extra) -> dict:
+    return {
+        "appraisal": appraisal,
+        "pa": pa,
+        "code": code,
+        "slug": practice_slug(code),
+        "practice": practice,
+        "instance": instance,
+        "row": row,
+        "can_rate": membership.has_role(Role.TEAM_MEMBER) and not appraisal.is_final,
+        "values": Value.choices,
+        "history": _history(row),
+        "form": extra.pop("form", None),
+        **extra,
+    }
+
+
+def _cell_save(request: HttpRequest, code, acronym: str, instance: int, practice: str):
+    appraisal, membership = appraisal_for(request, code, Role.TEAM_MEMBER, write=True)
+    state = load_appraisal_state(appraisal)
+    pa, code_, practice_obj, instance_obj = _cell_objects(
+        appraisal, state, acronym, instance, practice
+    )
+    form = CellForm(request.POST)
+    conflict = None
+    status = 200
+    row = state.cells.get((instance_obj.pk, acronym, code_))
+    if not form.is_valid():
+        status = 400
+    else:
+        try:
+            row = services.characterization_set(
+                appraisal=appraisal,
+                instance=instance_obj,
+                process_area=pa,
+                practice=practice_obj,
+                expected_version=form.cleaned_data["version"],
+                user=request.user,
+                **form.changes(),
+            )
+        except services.Conflict as error:
+            conflict, row, status = error.current, error.current, 409
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 400
+    if not request.htmx:
+        if status == 200:
+            messages.success(request, f"{acronym} {code_} for {instance_obj.name} saved.")
+        else:
+            messages.error(request, _conflict_text(conflict) if conflict else "Not saved.")
+        return redirect("assessments:rate_pa", code=appraisal.code, acronym=acronym)
+    # Re-rate so the org-level value and the progress bars reflect the save.
+    state = load_appraisal_state(appraisal, catalog=state.catalog)
+    return render(
+        request,
+        "assessments/partials/cell_saved.html",
+        {
+            **_cell_context(
+                appraisal,
+                membership,
+                pa,
+                code_,
+                practice_obj,
+                instance_obj,
+                row,
+                form=form if status == 400 else None,
+            ),
+            "conflict": conflict,
+            "conflict_text": _conflict_text(conflict) if conflict else "",
+            "from_panel": request.POST.get("panel") == "1",
+            "practice_result": state.results.process_areas[acronym].practices[code_],
+            "goal_rating": state.results.process_areas[acronym].goals,
+            "progress": state.progress[acronym],
+            "total": state.total_progress,
+            "can_rate": True,
+        },
+        status=status,
+    )
+
+
+def _conflict_text(current: Characterization) -> str:
+    who = current.updated_by.username if current.updated_by else "someone"
+    shown = current.value or "unrated"
+    return (
+        f"Not saved: {who} changed this rating meanwhile. It is now {shown}. "
+        "Check it and save again if you still want to change it."
+    )
+
+
+@require_POST
+def finding_add(request: HttpRequest, code, acronym: str) -> HttpResponse:
+    appraisal, _ = appraisal_for(request, code, Role.TEAM_MEMBER, write=True)
+    state = load_appraisal_state(appraisal)
+    pa = _pa_or_404(state, acronym)
+    form = FindingForm(request.POST, practice_choices=_practice_choices(state, acronym))
+    if form.is_valid():
+        code_ = form.cleaned_data["practice"]
+        services.finding_create(
+            appraisal=appraisal,
+            process_area=pa,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            practice=state.catalog.practice(acronym, code_) if code_ else None,
+            user=request.user,
+        )
+        messages.success(
+            request, f"{form.cleaned_data['kind'].capitalize()} recorded on {acronym}."
+        )
+    else:
+        messages.error(
+            request,
+            "The finding was not saved: "
+            + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+        )
+    return redirect(reverse("assessments:rate_pa", args=[appraisal.code, acronym]) + "#findings")
+
+
+@require_POST
+def finding_delete(request: HttpRequest, code, pk: int) -> HttpResponse:
+    appraisal, _ = appraisal_for(request, code, Role.TEAM_MEMBER, write=True)
+    finding = get_object_or_404(
+        Finding.objects.select_related("process_area"), pk=pk, appraisal=appraisal
+    )
+    services.finding_delete(finding=finding, user=request.user)
+    messages.success(request, "Finding deleted.")
+    return redirect(
+        reverse("assessments:rate_pa", args=[appraisal.code, finding.process_area.acronym])
+        + "#findings"
+    )
+
+
+@require_safe
+def findings(request: HttpRequest, code) -> HttpResponse:
+    appraisal, membership = appraisal_for(request, code)
+    state = load_appraisal_state(appraisal)
+    grouped = [
+        (state.catalog.process_areas[acr], state.findings_for(acr))
+        for acr in state.catalog.process_areas
+        if state.findings_for(acr)
+    ]
+    return render(
+        request,
+        "assessments/findings.html",
+        {
+            "appraisal": appraisal,
+            "membership": membership,
+            "current_organisation": appraisal.organisation,
+            "grouped": grouped,
+            "can_rate": membership.has_role(Role.TEAM_MEMBER) and not appraisal.is_final,
+        },
+    )
+
+
+__all__ = ["Instance", "rating"]
+
+urlpatterns = [
+    path("a/<uuid:code>/rate/<str:acronym>/", rate_pa, name="rate_pa"),
+    path(
+        "a/<uuid:code>/rate/<str:acronym>/cell/<int:instance>/<str:practice>/",
+        cell,
+        name="cell",
+    ),
+    path("a/<uuid:code>/rate/<str:acronym>/findings/", finding_add, name="finding_add"),
+    path("a/<uuid:code>/findings/", findings, name="findings"),
+    path("a/<uuid:code>/findings/<int:pk>/delete/", finding_delete, name="finding_delete"),
+]

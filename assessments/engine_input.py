@@ -1,0 +1,386 @@
+"""Builds the rating engine's plain-data input from the database, in a fixed number of queries.
+
+`load_appraisal_state` is the one place that reads a whole appraisal: the rating grid, the
+overview, the results page and the reports all start from it, so they agree on every number.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from assessments import rating
+from assessments.models import (
+    Appraisal,
+    Characterization,
+    Finding,
+    GoalJudgment,
+    Instance,
+    PracticeJudgment,
+    ScopeItem,
+)
+from models_catalog.models import (
+    GenericGoal,
+    GenericPractice,
+    ModelVariant,
+    ProcessArea,
+    SpecificGoal,
+    SpecificPractice,
+)
+
+
+@dataclass
+class Catalog:
+    """The variant's catalog objects, looked up by acronym and code."""
+
+    variant: ModelVariant
+    process_areas: dict[str, ProcessArea]  # acronym -> PA with `.variant_goals`
+    generic_goals: list[GenericGoal]
+    maturity_levels: tuple[int, ...]
+    capability_levels: tuple[int, ...]
+    specific_practices: dict[tuple[str, str], SpecificPractice] = field(default_factory=dict)
+    generic_practices: dict[str, GenericPractice] = field(default_factory=dict)
+    goals: dict[tuple[str, str], SpecificGoal | GenericGoal] = field(default_factory=dict)
+
+    def practice(self, acronym: str, code: str) -> SpecificPractice | GenericPractice | None:
+        if code.startswith("GP"):
+            return self.generic_practices.get(code)
+        return self.specific_practices.get((acronym, code))
+
+    def goal(self, acronym: str, code: str) -> SpecificGoal | GenericGoal | None:
+        if code.startswith("GG"):
+            return self.goals.get(("", code))
+        return self.goals.get((acronym, code))
+
+    def model_spec(self) -> rating.ModelSpec:
+        return rating.ModelSpec(
+            process_areas=tuple(
+                rating.ProcessAreaSpec(
+                    acronym=pa.acronym,
+                    maturity_level=pa.maturity_level.number,
+                    specific_goals=tuple(
+                        rating.GoalSpec(
+                            code=goal.code,
+                            practices=tuple(sp.code for sp in goal.practices.all()),
+                        )
+                        for goal in pa.variant_goals
+                    ),
+                )
+                for pa in self.process_areas.values()
+            ),
+            generic_goals=tuple(
+                rating.GenericGoalSpec(
+                    code=gg.code,
+                    capability_level=gg.capability_level.number,
+                    practices=tuple(gp.code for gp in gg.practices.all()),
+                )
+                for gg in self.generic_goals
+            ),
+            maturity_levels=self.maturity_levels,
+            capability_levels=self.capability_levels,
+        )
+
+
+def load_catalog(variant: ModelVariant) -> Catalog:
+    """Six queries: PAs with category and level, goals, practices, GGs, GPs, levels."""
+    constellation = variant.constellation
+    pas = (
+        ProcessArea.objects.filter(constellation=constellation)
+        .select_related("category", "maturity_level")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=SpecificGoal.objects.order_by("number").prefetch_related(
+                    Prefetch("practices", queryset=SpecificPractice.objects.order_by("number"))
+                ),
+            )
+        )
+        .order_by("acronym")
+    )
+    catalog = Catalog(
+        variant=variant,
+        process_areas={},
+        generic_goals=list(
+            GenericGoal.objects.filter(constellation=constellation)
+            .select_related("capability_level")
+            .prefetch_related(
+                Prefetch("practices", queryset=GenericPractice.objects.order_by("number"))
+            )
+            .order_by("number")
+        ),
+        maturity_levels=(),
+        capability_levels=(),
+    )
+    levels = list(
+        constellation.capability_levels.values_list("number", flat=True).order_by("number")
+    )
+    catalog.capability_levels = tuple(levels)
+    catalog.maturity_levels = tuple(
+        constellation.maturity_levels.values_list("number", flat=True).order_by("number")
+    )
+    for pa in pas:
+        if not variant.includes(pa.addition):
+            continue
+        pa.variant_goals = [g for g in pa.goals.all() if variant.includes(g.addition)]
+        catalog.process_areas[pa.acronym] = pa
+        for goal in pa.variant_goals:
+            catalog.goals[(pa.acronym, goal.code)] = goal
+            for sp in goal.practices.all():
+                catalog.specific_practices[(pa.acronym, sp.code)] = sp
+    for gg in catalog.generic_goals:
+        catalog.goals[("", gg.code)] = gg
+        for gp in gg.practices.all():
+            catalog.generic_practices[gp.code] = gp
+    return catalog
+
+
+@dataclass
+class Progress:
+    rated: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.rated / self.total) if self.total else 0
+
+    @property
+    def done(self) -> bool:
+        return self.total > 0 and self.rated == self.total
+
+
+class Cells(Mapping):
+    """(instance pk, acronym, code) -> Characterization row, read on first use.
+
+    Rating needs only the values (`AppraisalState.values`); the full rows (note, evidence,
+    version, author) are for the rating grid. Loading ~12,000 model instances costs about a
+    second, so pages that never look at a row (results, overview) must not pay for it.
+    Warning: the first lookup runs one query (two with `updated_by`); later ones run none.
+    """
+
+    def __init__(self, appraisal: Appraisal, code_of, pa_by_id: dict[int, ProcessArea]):
+        self._appraisal = appraisal
+        self._code_of = code_of
+        self._pa_by_id = pa_by_id
+        self._rows: dict[tuple[int, str, str], Characterization] | None = None
+
+    def _load(self) -> dict[tuple[int, str, str], Characterization]:
+        if self._rows is None:
+            rows = {}
+            queryset = (
+                Characterization.objects.filter(appraisal=self._appraisal)
+                .select_related("updated_by")
+                .order_by()
+            )
+            for row in queryset:
+                pa = self._pa_by_id.get(row.process_area_id)
+                code = self._code_of(row.specific_practice_id, row.generic_practice_id)
+                if pa and code:
+                    rows[(row.sampled_instance_id, pa.acronym, code)] = row
+            self._rows = rows
+        return self._rows
+
+    def __getitem__(self, key: tuple[int, str, str]) -> Characterization:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[tuple[int, str, str]]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+@dataclass
+class AppraisalState:
+    """An appraisal read whole, with the engine's results and the progress of rating.
+
+    `values` maps (instance pk, acronym, code) to the characterization's value for every rated
+    cell; `cells` gives the full rows, read on first use (see `Cells`).
+    """
+
+    appraisal: Appraisal
+    catalog: Catalog
+    scope_items: dict[str, ScopeItem]
+    instances: list[Instance]
+    coverage: dict[str, list[Instance]]  # acronym -> covering instances
+    cells: Mapping[tuple[int, str, str], Characterization]  # (instance pk, acronym, code) -> row
+    practice_judgments: dict[tuple[str, str], PracticeJudgment]
+    goal_judgments: dict[tuple[str, str], GoalJudgment]
+    findings: list[Finding]
+    results: rating.Results
+    progress: dict[str, Progress]
+    values: dict[tuple[int, str, str], str] = field(default_factory=dict)
+
+    @property
+    def in_scope(self) -> list[str]:
+        return [
+            acr
+            for acr, pa in self.results.process_areas.items()
+            if pa.rating not in (rating.OUT_OF_SCOPE, rating.NOT_APPLICABLE)
+        ]
+
+    @property
+    def total_progress(self) -> Progress:
+        return Progress(
+            rated=sum(p.rated for p in self.progress.values()),
+            total=sum(p.total for p in self.progress.values()),
+        )
+
+    def findings_for(self, acronym: str) -> list[Finding]:
+        return [f for f in self.findings if f.process_area.acronym == acronym]
+
+
+def appraisal_input(
+    appraisal: Appraisal,
+    scope_items: dict[str, ScopeItem],
+    coverage: dict[str, list[Instance]],
+    values: dict[tuple[int, str, str], str],
+    instance_keys: dict[int, str],
+    practice_judgments: dict[tuple[str, str], PracticeJudgment],
+    goal_judgments: dict[tuple[str, str], GoalJudgment],
+) -> rating.AppraisalInput:
+    """The engine's input. `values` maps (instance pk, acronym, code) to a rated cell's value."""
+    applicability = ScopeItem.Applicability
+    return rating.AppraisalInput(
+        representation=appraisal.representation,
+        target_maturity_level=appraisal.target_maturity_level,
+        target_profile={
+            acr: item.target_capability_level
+            for acr, item in scope_items.items()
+            if item.target_capability_level is not None
+        },
+        out_of_scope=frozenset(
+            acr for acr, i in scope_items.items() if i.applicability == applicability.OUT_OF_SCOPE
+        ),
+        not_applicable=frozenset(
+            acr for acr, i in scope_items.items() if i.applicability == applicability.NOT_APPLICABLE
+        ),
+        coverage={acr: frozenset(i.key for i in insts) for acr, insts in coverage.items()},
+        characterizations={
+            (instance_keys[pk], acr, code): value for (pk, acr, code), value in values.items()
+        },
+        practice_judgments={key: j.value for key, j in practice_judgments.items()},
+        goal_judgments={key: j.rating for key, j in goal_judgments.items()},
+    )
+
+
+def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None) -> AppraisalState:
+    """Read the appraisal and rate it: a fixed number of queries whatever its size.
+
+    Eight queries (plus six for the catalog unless given): scope, instances, coverage, cell
+    values, the two kinds of judgments, findings. The querysets drop the models' default
+    ordering: it joins five tables per row, and neither the engine nor the callers need it.
+    Full characterization rows are read only if `cells` is used.
+    """
+    catalog = catalog or load_catalog(appraisal.variant)
+    pa_by_id = {pa.pk: pa for pa in catalog.process_areas.values()}
+    sp_code = {sp.pk: code for (_, code), sp in catalog.specific_practices.items()}
+    gp_code = {gp.pk: code for code, gp in catalog.generic_practices.items()}
+
+    def code_of(specific_practice_id: int | None, generic_practice_id: int | None) -> str:
+        if specific_practice_id:
+            return sp_code.get(specific_practice_id, "")
+        return gp_code.get(generic_practice_id, "")
+
+    scope_items = {
+        pa_by_id[item.process_area_id].acronym: item
+        for item in ScopeItem.objects.filter(appraisal=appraisal).order_by()
+        if item.process_area_id in pa_by_id
+    }
+    instances = list(Instance.objects.filter(appraisal=appraisal))
+    covered: dict[int, list[str]] = defaultdict(list)
+    through = Instance.process_areas.through.objects.filter(instance__appraisal=appraisal)
+    for instance_id, pa_id in through.order_by().values_list("instance_id", "processarea_id"):
+        if pa_id in pa_by_id:
+            covered[instance_id].append(pa_by_id[pa_id].acronym)
+    coverage: dict[str, list[Instance]] = defaultdict(list)
+    for instance in instances:
+        instance.covered = sorted(covered.get(instance.pk, []))
+        for acronym in instance.covered:
+            coverage[acronym].append(instance)
+    values: dict[tuple[int, str, str], str] = {}
+    rows = (
+        Characterization.objects.filter(appraisal=appraisal)
+        .exclude(value="")
+        .order_by()
+        .values_list(
+            "sampled_instance_id",
+            "process_area_id",
+            "specific_practice_id",
+            "generic_practice_id",
+            "value",
+        )
+    )
+    for instance_id, pa_id, sp_id, gp_id, value in rows:
+        pa = pa_by_id.get(pa_id)
+        code = code_of(sp_id, gp_id)
+        if pa and code:
+            values[(instance_id, pa.acronym, code)] = value
+    practice_judgments = {
+        (
+            pa_by_id[j.process_area_id].acronym,
+            code_of(j.specific_practice_id, j.generic_practice_id),
+        ): j
+        for j in PracticeJudgment.objects.filter(appraisal=appraisal)
+        .select_related("decided_by")
+        .order_by()
+        if j.process_area_id in pa_by_id
+    }
+    goal_code = {g.pk: g.code for (acr, _), g in catalog.goals.items() if acr}
+    gg_code = {g.pk: g.code for g in catalog.generic_goals}
+    goal_judgments = {
+        (
+            pa_by_id[j.process_area_id].acronym,
+            goal_code.get(j.specific_goal_id) if j.specific_goal_id else gg_code[j.generic_goal_id],
+        ): j
+        for j in GoalJudgment.objects.filter(appraisal=appraisal)
+        .select_related("decided_by")
+        .order_by()
+        if j.process_area_id in pa_by_id
+    }
+    findings = list(
+        Finding.objects.filter(appraisal=appraisal).select_related(
+            "process_area", "specific_practice__goal", "generic_practice__generic_goal", "author"
+        )
+    )
+    results = rating.rate(
+        catalog.model_spec(),
+        appraisal_input(
+            appraisal,
+            scope_items,
+            coverage,
+            values,
+            {i.pk: i.key for i in instances},
+            practice_judgments,
+            goal_judgments,
+        ),
+    )
+    progress = {}
+    for acronym, pa_result in results.process_areas.items():
+        if pa_result.rating in (rating.OUT_OF_SCOPE, rating.NOT_APPLICABLE):
+            continue
+        covering = coverage.get(acronym, [])
+        total = len(pa_result.practices) * len(covering)
+        rated = sum(
+            1
+            for code in pa_result.practices
+            for instance in covering
+            if (instance.pk, acronym, code) in values
+        )
+        progress[acronym] = Progress(rated=rated, total=total)
+    return AppraisalState(
+        appraisal=appraisal,
+        catalog=catalog,
+        scope_items=scope_items,
+        instances=instances,
+        coverage=dict(coverage),
+        cells=Cells(appraisal, code_of, pa_by_id),
+        practice_judgments=practice_judgments,
+        goal_judgments=goal_judgments,
+        findings=findings,
+        results=results,
+        progress=progress,
+        values=values,
+    )
