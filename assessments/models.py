@@ -324,7 +324,8 @@ class Characterization(PracticeRef):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sampled_instance} {self.process_area.acronym} {self.practice_code}: {self.value or '—'}"
+        where = f"{self.sampled_instance} {self.process_area.acronym} {self.practice_code}"
+        return f"{where}: {self.value or '—'}"
 
 
 class PracticeJudgment(PracticeRef):

@@ -10,7 +10,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-
 validate_slug_with_dots = RegexValidator(
     r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$", "Use lower-case letters, digits, hyphens and dots."
 )

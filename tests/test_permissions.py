@@ -1,4 +1,4 @@
-"""The permission matrix: every URL of the app × anonymous, each role, an outsider, a final appraisal.
+"""The permission matrix: every URL × anonymous, each role, an outsider, a final appraisal.
 
 The table below must name every URL of the assessments, reports and catalog apps: a new URL
 that is not added here fails `test_every_url_is_in_the_matrix`.
