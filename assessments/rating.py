@@ -291,7 +291,7 @@ def _aggregate(values: list[str | None]) -> str | tuple[str, str] | None:
     if rated == {FI}:
         return FI
     if rated <= {FI, LI}:
-        return LI if LI in rated else NY
+        return LI
     if rated <= {PI, NI}:
         return PI if PI in rated else NI
     return RANGE_CHOICES

@@ -1,17 +1,451 @@
-"""Results page of an appraisal (being built)."""
+"""The results page of an appraisal and the lead appraiser's team judgments (DESIGN §4).
 
+The page is rated afresh on every request (`load_appraisal_state`), so it reflects every change of
+a characterization, scope or judgment. Viewers and team members read it; only a lead appraiser
+records or withdraws a judgment, and never on a final appraisal.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST, require_safe
 
+from assessments import rating, services
 from assessments.access import appraisal_for
-from assessments.engine_input import load_appraisal_state
+from assessments.engine_input import AppraisalState, load_appraisal_state
+from assessments.forms_results import GoalJudgmentForm, PracticeJudgmentForm
+from assessments.models import Appraisal, GoalJudgment, Membership, PracticeJudgment, Role
+from assessments.results_chart import target_level
+from assessments.templatetags.cmmi import rating_label
+from assessments.templatetags.results_tags import badge_class
+
+# Why the engine ignores a recorded judgment (rating.InvalidJudgment.reason), in words.
+INVALID_REASONS = {
+    rating.INVALID_VALUE: "its value is not one the rules allow",
+    rating.NOT_REQUIRED: "the appraisal's target does not rate this {what}",
+    rating.NOT_A_RANGE: "the instances no longer leave a range between LI and PI",
+    rating.NOT_FOR_REVIEW: "the goal is no longer satisfied with LI practices",
+}
+BLOCKER_REASONS = {
+    rating.OUT_OF_SCOPE: "out of scope",
+    rating.UNSATISFIED: "unsatisfied",
+    rating.NOT_RATED: "not rated yet",
+    rating.NOT_REQUIRED: "needs goals the appraisal's target does not rate",
+    rating.UNREACHABLE: "the model has no generic goal for the level",
+}
+HISTORY_LIMIT = 50
+HISTORY_ACTIONS = {"+": "recorded", "~": "changed", "-": "withdrew"}
+
+RECORDED = "{acronym} {code}: judgment recorded ({value})."
+WITHDRAWN = "{acronym} {code}: judgment withdrawn."
+NOT_RECORDED = "The judgment was not recorded."
 
 
+def dom_id(*parts: str) -> str:
+    return "-".join(part.replace(" ", "-").replace(".", "-") for part in parts)
+
+
+def practice_ranges(state: AppraisalState) -> set[tuple[str, str]]:
+    """The (PA, practice) pairs whose instances leave the range {LI, PI}, judged or not."""
+    return {
+        (acronym, code)
+        for acronym, result in state.results.process_areas.items()
+        for code, practice in result.practices.items()
+        if practice.choices
+    }
+
+
+def reviewable_goals(state: AppraisalState) -> set[tuple[str, str]]:
+    """The (PA, goal) pairs a goal judgment may settle: under review, or already settled."""
+    results = state.results
+    return {(r.process_area, r.goal) for r in results.reviews} | {
+        (acronym, goal)
+        for acronym, result in results.process_areas.items()
+        for goal in result.judged_goals
+    }
+
+
+def _breakdown(state: AppraisalState, instances: dict[str, str | None]) -> list[tuple[str, str]]:
+    """'FI' -> 'Service desk, Hosting', for the instances of one practice, by value."""
+    names = {i.key: i.name for i in state.instances}
+    grouped: dict[str, list[str]] = {}
+    for key, value in instances.items():
+        grouped.setdefault(value or "unrated", []).append(names.get(key, key))
+    order = [*rating.PRACTICE_VALUES, "unrated"]
+    return [(value, ", ".join(grouped[value])) for value in order if value in grouped]
+
+
+def _pa_rows(state: AppraisalState) -> list[dict]:
+    catalog, results = state.catalog, state.results
+    rows = []
+    for acronym, result in results.process_areas.items():
+        pa = catalog.process_areas[acronym]
+        scope = state.scope_items.get(acronym)
+        rows.append(
+            {
+                "pa": pa,
+                "result": result,
+                "target": target_level(state, acronym),
+                "justification": scope.justification if scope else "",
+                "goals": [
+                    {
+                        "code": goal,
+                        "rating": goal_rating,
+                        "label": rating_label(goal_rating),
+                        "badge": badge_class(goal_rating),
+                        "judged": goal in result.judged_goals,
+                    }
+                    for goal, goal_rating in result.goals.items()
+                ],
+                "badge": badge_class(result.rating),
+                "label": rating_label(result.rating),
+            }
+        )
+    rows.sort(key=lambda row: (row["pa"].maturity_level.number, row["pa"].acronym))
+    return rows
+
+
+def _practice_sections(state: AppraisalState) -> list[dict]:
+    """Per PA in scope: its required practices with org value and instance values."""
+    catalog, results = state.catalog, state.results
+    sections = []
+    for acronym in state.in_scope:
+        result = results.process_areas[acronym]
+        instances = sorted(state.coverage.get(acronym, []), key=lambda i: i.key)
+        rows = []
+        previous_goal = None
+        for code, practice in result.practices.items():
+            goal = practice.goal
+            rows.append(
+                {
+                    "code": code,
+                    "title": catalog.practice(acronym, code).title,
+                    "result": practice,
+                    "goal": goal if goal != previous_goal else None,
+                    "goal_title": catalog.goal(acronym, goal).title,
+                    "goal_rating": result.goals.get(goal),
+                    "columns": len(instances) + 2,
+                }
+            )
+            previous_goal = goal
+        values = [p.value for p in result.practices.values()]
+        sections.append(
+            {
+                "pa": catalog.process_areas[acronym],
+                "result": result,
+                "instances": instances,
+                "rows": rows,
+                "counts": [(v, values.count(v)) for v in rating.PRACTICE_VALUES if v in values],
+                "open": sum(1 for v in values if v is None),
+            }
+        )
+    return sections
+
+
+def _pending(state: AppraisalState, bound: dict) -> list[dict]:
+    catalog, results = state.catalog, state.results
+    items = []
+    for entry in results.pending:
+        acronym, code = entry.process_area, entry.practice
+        practice = results.process_areas[acronym].practices[code]
+        items.append(
+            {
+                "entry": entry,
+                "pa": catalog.process_areas[acronym],
+                "practice": catalog.practice(acronym, code),
+                "breakdown": _breakdown(state, practice.instances),
+                "dom_id": dom_id("pj", acronym, code),
+                "form": bound.get(("practice", acronym, code)),
+            }
+        )
+    return items
+
+
+def _reviews(state: AppraisalState, bound: dict) -> list[dict]:
+    catalog, results = state.catalog, state.results
+    items = []
+    for entry in results.reviews:
+        acronym, goal = entry.process_area, entry.goal
+        practices = results.process_areas[acronym].practices.values()
+        items.append(
+            {
+                "entry": entry,
+                "pa": catalog.process_areas[acronym],
+                "goal": catalog.goal(acronym, goal),
+                "li_practices": [p.code for p in practices if p.goal == goal and p.value == "LI"],
+                "dom_id": dom_id("gj", acronym, goal),
+                "form": bound.get(("goal", acronym, goal)),
+            }
+        )
+    return items
+
+
+def _judgments(state: AppraisalState) -> list[dict]:
+    """Every recorded judgment, flagged where the engine ignores it."""
+    catalog = state.catalog
+    invalid = {(j.kind, j.process_area, j.code): j.reason for j in state.results.invalid_judgments}
+    items = []
+    for kind, judgments in (("practice", state.practice_judgments), ("goal", state.goal_judgments)):
+        for (acronym, code), judgment in judgments.items():
+            target = catalog.practice(acronym, code) if kind == "practice" else None
+            if kind == "goal":
+                target = catalog.goal(acronym, code)
+            reason = invalid.get((kind, acronym, code))
+            items.append(
+                {
+                    "kind": kind,
+                    "acronym": acronym,
+                    "code": code,
+                    "title": target.title if target else "",
+                    "value": judgment.value if kind == "practice" else judgment.rating,
+                    "judgment": judgment,
+                    "invalid": INVALID_REASONS[reason].format(what=kind) if reason else "",
+                    "withdraw_url": reverse(
+                        f"assessments:{kind}_judgment_withdraw",
+                        args=[state.appraisal.code, judgment.pk],
+                    ),
+                }
+            )
+    items.sort(key=lambda i: (i["acronym"], rating.code_sort_key(i["code"]), i["kind"]))
+    return items
+
+
+def _history(state: AppraisalState) -> list[dict]:
+    """The latest recorded, changed and withdrawn judgments (django-simple-history): 2 queries."""
+    catalog = state.catalog
+    acronyms = {pa.pk: acronym for acronym, pa in catalog.process_areas.items()}
+    sp_codes = {sp.pk: code for (_, code), sp in catalog.specific_practices.items()}
+    gp_codes = {gp.pk: code for code, gp in catalog.generic_practices.items()}
+    sg_codes = {g.pk: code for (acr, code), g in catalog.goals.items() if acr}
+    gg_codes = {g.pk: g.code for g in catalog.generic_goals}
+    entries = []
+    for model in (PracticeJudgment, GoalJudgment):
+        rows = (
+            model.history.filter(appraisal_id=state.appraisal.pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+        )
+        for row in rows:
+            if model is PracticeJudgment:
+                code = sp_codes.get(row.specific_practice_id) or gp_codes.get(
+                    row.generic_practice_id, "?"
+                )
+                value = row.value
+            else:
+                code = sg_codes.get(row.specific_goal_id) or gg_codes.get(row.generic_goal_id, "?")
+                value = row.rating
+            entries.append(
+                {
+                    "at": row.history_date,
+                    "user": row.history_user,
+                    "action": HISTORY_ACTIONS.get(row.history_type, row.history_type),
+                    "acronym": acronyms.get(row.process_area_id, "?"),
+                    "code": code,
+                    "value": value,
+                    "rationale": row.rationale,
+                }
+            )
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries[:HISTORY_LIMIT]
+
+
+def _blockers(state: AppraisalState) -> list[dict]:
+    return [
+        {
+            "blocker": blocker,
+            "pa": state.catalog.process_areas[blocker.process_area],
+            "reason": BLOCKER_REASONS.get(blocker.reason, blocker.reason),
+        }
+        for blocker in state.results.blockers
+    ]
+
+
+def _render(
+    request: HttpRequest,
+    appraisal: Appraisal,
+    membership: Membership,
+    state: AppraisalState,
+    *,
+    bound: dict | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    bound = bound or {}
+    results = state.results
+    staged = results.representation == rating.STAGED
+    level = results.maturity_level if staged else results.equivalent_maturity_level
+    context = {
+        "appraisal": appraisal,
+        "membership": membership,
+        "current_organisation": appraisal.organisation,
+        "state": state,
+        "results": results,
+        "staged": staged,
+        "level": level,
+        "level_name": _maturity_level_name(appraisal, level),
+        "beyond_target": staged
+        and results.next_level is not None
+        and results.next_level > (appraisal.target_maturity_level or 0),
+        "can_judge": membership.has_role(Role.LEAD_APPRAISER) and not appraisal.is_final,
+        "pa_rows": _pa_rows(state),
+        "sections": _practice_sections(state),
+        "pending": _pending(state, bound),
+        "reviews": _reviews(state, bound),
+        "judgments": _judgments(state),
+        "invalid_count": len(results.invalid_judgments),
+        "history": _history(state),
+        "blockers": _blockers(state),
+        "errors": errors or [],
+        "practice_choices": PracticeJudgment.Choice.choices,
+        "goal_choices": GoalJudgment.Rating.choices,
+    }
+    return render(request, "assessments/results.html", context, status=status)
+
+
+def _maturity_level_name(appraisal: Appraisal, level: int | None) -> str:
+    if level is None:
+        return ""
+    names = {ml.number: ml.name for ml in appraisal.variant.constellation.maturity_levels.all()}
+    return names.get(level, "")
+
+
+@require_safe
 def results(request: HttpRequest, code) -> HttpResponse:
     appraisal, membership = appraisal_for(request, code)
+    return _render(request, appraisal, membership, load_appraisal_state(appraisal))
+
+
+def _results_url(appraisal: Appraisal, anchor: str = "judgments") -> str:
+    return reverse("assessments:results", args=[appraisal.code]) + f"#{anchor}"
+
+
+def _form_errors(form) -> list[str]:
+    return [message for messages_ in form.errors.values() for message in messages_]
+
+
+@require_POST
+def practice_judgment(request: HttpRequest, code) -> HttpResponse:
+    """Record (or change) the LI/PI judgment of a practice range (DESIGN §4.1)."""
+    appraisal, membership = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
     state = load_appraisal_state(appraisal)
-    return render(request, "assessments/results.html", {"appraisal": appraisal, "state": state})
+    form = PracticeJudgmentForm(request.POST, allowed=practice_ranges(state))
+    if form.is_valid():
+        acronym, practice = form.cleaned_data["process_area"], form.cleaned_data["practice"]
+        try:
+            services.practice_judgment_set(
+                appraisal=appraisal,
+                process_area=state.catalog.process_areas[acronym],
+                practice=state.catalog.practice(acronym, practice),
+                value=form.cleaned_data["value"],
+                rationale=form.cleaned_data["rationale"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            value = form.cleaned_data["value"]
+            messages.success(request, RECORDED.format(acronym=acronym, code=practice, value=value))
+            return redirect(_results_url(appraisal))
+    key = ("practice", request.POST.get("process_area"), request.POST.get("practice"))
+    return _render(
+        request,
+        appraisal,
+        membership,
+        state,
+        bound={key: form},
+        errors=[NOT_RECORDED, *_form_errors(form)],
+        status=400,
+    )
 
 
-urlpatterns = [path("a/<uuid:code>/results/", results, name="results")]
+@require_POST
+def goal_judgment(request: HttpRequest, code) -> HttpResponse:
+    """Settle a goal under review: satisfied, or turned unsatisfied (DESIGN §4.2)."""
+    appraisal, membership = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
+    state = load_appraisal_state(appraisal)
+    form = GoalJudgmentForm(request.POST, allowed=reviewable_goals(state))
+    if form.is_valid():
+        acronym, goal = form.cleaned_data["process_area"], form.cleaned_data["goal"]
+        try:
+            services.goal_judgment_set(
+                appraisal=appraisal,
+                process_area=state.catalog.process_areas[acronym],
+                goal=state.catalog.goal(acronym, goal),
+                rating=form.cleaned_data["rating"],
+                rationale=form.cleaned_data["rationale"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            value = form.cleaned_data["rating"]
+            messages.success(request, RECORDED.format(acronym=acronym, code=goal, value=value))
+            return redirect(_results_url(appraisal))
+    key = ("goal", request.POST.get("process_area"), request.POST.get("goal"))
+    return _render(
+        request,
+        appraisal,
+        membership,
+        state,
+        bound={key: form},
+        errors=[NOT_RECORDED, *_form_errors(form)],
+        status=400,
+    )
+
+
+@require_POST
+def practice_judgment_withdraw(request: HttpRequest, code, pk: int) -> HttpResponse:
+    appraisal, _ = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
+    judgment = get_object_or_404(
+        PracticeJudgment.objects.select_related(
+            "process_area", "specific_practice", "generic_practice"
+        ),
+        pk=pk,
+        appraisal=appraisal,
+    )
+    services.judgment_delete(judgment=judgment, user=request.user)
+    messages.success(
+        request,
+        WITHDRAWN.format(acronym=judgment.process_area.acronym, code=judgment.practice_code),
+    )
+    return redirect(_results_url(appraisal))
+
+
+@require_POST
+def goal_judgment_withdraw(request: HttpRequest, code, pk: int) -> HttpResponse:
+    appraisal, _ = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
+    judgment = get_object_or_404(
+        GoalJudgment.objects.select_related("process_area", "specific_goal", "generic_goal"),
+        pk=pk,
+        appraisal=appraisal,
+    )
+    services.judgment_delete(judgment=judgment, user=request.user)
+    messages.success(
+        request, WITHDRAWN.format(acronym=judgment.process_area.acronym, code=judgment.goal_code)
+    )
+    return redirect(_results_url(appraisal))
+
+
+urlpatterns = [
+    path("a/<uuid:code>/results/", results, name="results"),
+    path(
+        "a/<uuid:code>/results/judgments/practice/",
+        practice_judgment,
+        name="practice_judgment",
+    ),
+    path("a/<uuid:code>/results/judgments/goal/", goal_judgment, name="goal_judgment"),
+    path(
+        "a/<uuid:code>/results/judgments/practice/<int:pk>/withdraw/",
+        practice_judgment_withdraw,
+        name="practice_judgment_withdraw",
+    ),
+    path(
+        "a/<uuid:code>/results/judgments/goal/<int:pk>/withdraw/",
+        goal_judgment_withdraw,
+        name="goal_judgment_withdraw",
+    ),
+]

@@ -39,7 +39,8 @@
   function save(td, value) {
     activeId = td.id;
     htmx.ajax("POST", td.dataset.url, {
-      target: "#" + td.id,
+      // The element itself, not "#" + id: practice ids contain dots ("SP-1.1").
+      target: td,
       swap: "outerHTML",
       values: { value: value, version: td.dataset.version },
     });

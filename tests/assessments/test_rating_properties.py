@@ -116,8 +116,9 @@ def raise_one(data, appraisal: AppraisalInput) -> AppraisalInput:
         if value in (NI, PI, LI) and key[0] in appraisal.coverage[key[1]]
     )
     assume(raisable)
-    key = data.draw(st.sampled_from(raisable))
-    old = appraisal.characterizations[key]
+    # Pick the value first, so the rare NI and PI get raised as often as the common LI.
+    old = data.draw(st.sampled_from(sorted({appraisal.characterizations[k] for k in raisable})))
+    key = data.draw(st.sampled_from([k for k in raisable if appraisal.characterizations[k] == old]))
     new = data.draw(st.sampled_from(RAISE_ORDER[RAISE_ORDER.index(old) + 1 :]))
     return replace(appraisal, characterizations={**appraisal.characterizations, key: new})
 

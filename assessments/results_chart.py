@@ -1,0 +1,219 @@
+"""Geometry of the capability chart (DESIGN §5: the results drawn as an SVG chart).
+
+One bar per process area, grouped by the PA's maturity level: the achieved capability level
+filled, the target capability level as a dashed outline. The same chart serves both
+representations: a staged target ML T asks each PA in scope for GG2 and, from ML3, GG3, so its
+target is CL2 or CL3. Levels come from the catalog and the results, never from constants.
+`templates/assessments/partials/capability_chart.svg.html` draws it (no JavaScript, so the PDF
+can include it too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessments import rating
+from assessments.engine_input import AppraisalState
+
+# Pixels of the viewBox; every coordinate is an integer.
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 46, 36
+SLOT, BAR, GROUP_GAP = 30, 20, 12
+LEVEL_HEIGHT = 32
+BAND_TOP = 14  # top of the maturity level bands and their labels
+LEGEND_WIDTH = 340  # the chart is never narrower than its legend
+
+FILL = {
+    rating.SATISFIED: "#198754",
+    rating.UNSATISFIED: "#dc3545",
+    rating.NOT_RATED: "#adb5bd",
+}
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    acronym: str
+    name: str
+    rating: str
+    level: int | None  # achieved CL; None when not applicable or out of scope
+    target: int | None
+    x: int
+    y: int  # top of the achieved bar
+    height: int
+    target_y: int
+    target_height: int
+    fill: str
+    label: str  # above the bar: "CL2", "n/a", "out"
+    label_y: int
+    center: int
+    title: str
+
+
+@dataclass(frozen=True)
+class ChartGroup:
+    maturity_level: int
+    x: int
+    width: int
+    center: int
+    reached: bool
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    baseline: int
+    plot_right: int
+    title: str
+    summary: str
+    bars: list[ChartBar]
+    groups: list[ChartGroup]
+    gridlines: list[tuple[int, int, str]]  # (y, y of the label, "CL n")
+
+    @property
+    def band_top(self) -> int:
+        return BAND_TOP
+
+    @property
+    def band_height(self) -> int:
+        return self.baseline - BAND_TOP
+
+    @property
+    def band_label_y(self) -> int:
+        return BAND_TOP + 14
+
+    @property
+    def axis_label_y(self) -> int:
+        return self.baseline + 14
+
+    @property
+    def legend_y(self) -> int:
+        return self.height - 4
+
+
+def target_level(state: AppraisalState, acronym: str) -> int | None:
+    """The capability level the appraisal's target asks of a PA in scope: the highest capability
+    level among its required generic goals (DESIGN §4.0), e.g. 2 for a staged target ML2."""
+    result = state.results.process_areas[acronym]
+    if result.capability_level is None:
+        return None
+    required = set(result.required_goals)
+    levels = [
+        gg.capability_level.number for gg in state.catalog.generic_goals if gg.code in required
+    ]
+    return max(levels, default=1)
+
+
+def shown(state: AppraisalState) -> list[str]:
+    """The PAs on the chart: those in scope, those not applicable, and those out of scope that
+    block the next maturity level (ML2 PAs first, by the results' order)."""
+    results = state.results
+    blocking = {b.process_area for b in results.blockers if b.reason == rating.OUT_OF_SCOPE}
+    return [
+        acronym
+        for acronym, result in results.process_areas.items()
+        if result.rating != rating.OUT_OF_SCOPE or acronym in blocking
+    ]
+
+
+def capability_chart(state: AppraisalState) -> Chart:
+    results = state.results
+    pas = state.catalog.process_areas
+    acronyms = sorted(shown(state), key=lambda a: (pas[a].maturity_level.number, a))
+    targets = {a: target_level(state, a) for a in acronyms}
+    top = max(
+        [targets[a] or 0 for a in acronyms]
+        + [results.process_areas[a].capability_level or 0 for a in acronyms]
+        + [1]
+    )
+    plot_height = top * LEVEL_HEIGHT
+    baseline = TOP + plot_height
+    reached = (
+        results.maturity_level
+        if results.representation == rating.STAGED
+        else results.equivalent_maturity_level
+    ) or 1
+
+    bars: list[ChartBar] = []
+    groups: list[ChartGroup] = []
+    x = LEFT + GROUP_GAP // 2
+    previous = None
+    group_start = x
+    for acronym in acronyms:
+        level_of_pa = pas[acronym].maturity_level.number
+        if previous is not None and level_of_pa != previous:
+            groups.append(_group(previous, group_start, x, reached))
+            x += GROUP_GAP
+            group_start = x
+        previous = level_of_pa
+        bars.append(_bar(state, acronym, targets[acronym], x, baseline))
+        x += SLOT
+    if previous is not None:
+        groups.append(_group(previous, group_start, x, reached))
+    plot_right = x + GROUP_GAP // 2
+    if results.representation == rating.STAGED:
+        title = f"Maturity level {results.maturity_level}"
+        summary = (
+            f"Staged, target ML{state.appraisal.target_maturity_level}: maturity level "
+            f"{results.maturity_level} reached."
+        )
+    else:
+        title = f"Capability profile · equivalent maturity level {reached}"
+        summary = f"Continuous: equivalent staging gives maturity level {reached}."
+    return Chart(
+        width=max(plot_right + RIGHT, LEGEND_WIDTH),
+        height=baseline + BOTTOM,
+        baseline=baseline,
+        plot_right=plot_right,
+        title=title,
+        summary=summary,
+        bars=bars,
+        groups=groups,
+        gridlines=[
+            (baseline - n * LEVEL_HEIGHT, baseline - n * LEVEL_HEIGHT + 4, f"CL{n}")
+            for n in range(top + 1)
+        ],
+    )
+
+
+def _group(maturity_level: int, start: int, end: int, reached: int) -> ChartGroup:
+    return ChartGroup(
+        maturity_level=maturity_level,
+        x=start,
+        width=end - start,
+        center=(start + end) // 2,
+        reached=maturity_level <= reached,
+    )
+
+
+def _bar(state: AppraisalState, acronym: str, target: int | None, x: int, baseline: int):
+    result = state.results.process_areas[acronym]
+    level = result.capability_level
+    height = (level or 0) * LEVEL_HEIGHT
+    target_height = (target or 0) * LEVEL_HEIGHT
+    name = f"{acronym} {state.catalog.process_areas[acronym].name}"
+    if result.rating == rating.NOT_APPLICABLE:
+        label, title = "n/a", f"{name}: not applicable"
+    elif result.rating == rating.OUT_OF_SCOPE:
+        label, title = "out", f"{name}: out of scope, blocks the next maturity level"
+    else:
+        label = f"CL{level}"
+        rated = result.rating.replace("_", " ")
+        title = f"{name}: capability level {level}, target {target} ({rated})"
+    offset = (SLOT - BAR) // 2
+    return ChartBar(
+        acronym=acronym,
+        name=state.catalog.process_areas[acronym].name,
+        rating=result.rating,
+        level=level,
+        target=target,
+        x=x + offset,
+        y=baseline - height,
+        height=height,
+        target_y=baseline - target_height,
+        target_height=target_height,
+        fill=FILL.get(result.rating, "#adb5bd"),
+        label=label,
+        label_y=baseline - max(height, target_height) - 4,
+        center=x + SLOT // 2,
+        title=title,
+    )

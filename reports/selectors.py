@@ -1,0 +1,513 @@
+"""The findings report's read model (DESIGN §5): everything the template and the XLSX print.
+
+`findings_report` reads the appraisal once through `load_appraisal_state` (the same numbers as the
+results page), adds the ITSM mapping and the status history, and shapes the rows the report
+prints. Its query count is fixed whatever the appraisal's size; the template does no queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from assessments import rating
+from assessments.engine_input import AppraisalState, load_appraisal_state
+from assessments.models import Appraisal, Finding, ScopeItem, StatusChange
+from models_catalog.selectors import itsm_processes
+
+RATING_LABELS = {
+    rating.SATISFIED: "Satisfied",
+    rating.UNSATISFIED: "Unsatisfied",
+    rating.NOT_RATED: "Not rated",
+    rating.NOT_APPLICABLE: "Not applicable",
+    rating.OUT_OF_SCOPE: "Out of scope",
+}
+BLOCKER_REASONS = {
+    rating.OUT_OF_SCOPE: "out of scope",
+    rating.UNSATISFIED: "goals unsatisfied",
+    rating.NOT_RATED: "goals not rated yet",
+    rating.NOT_REQUIRED: "the target does not rate the goals this level needs",
+    rating.UNREACHABLE: "the model has no generic goal for the level",
+}
+UNRATED = "·"  # a covering instance without a value yet
+PENDING = "LI/PI?"
+# More instances than this and the practice matrices go on landscape pages.
+PORTRAIT_MAX_INSTANCES = 12
+
+
+@dataclass
+class InstanceColumn:
+    number: int
+    key: str
+    name: str
+    kind: str
+    covered: list[str]
+
+
+@dataclass
+class ScopeRow:
+    acronym: str
+    name: str
+    maturity_level: int
+    target: str  # "CL3" for a continuous target, "" otherwise
+    instances: int
+    justification: str = ""
+
+
+@dataclass
+class PracticeRow:
+    code: str
+    title: str
+    values: list[str]  # one per covering instance, in column order: FI..NY or UNRATED
+    org: str  # FI..NY, PENDING, or "" when unrated
+    judged: bool
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def cells(self) -> str:
+        """The instance values separated by tabs: one text run per row keeps big PDFs fast."""
+        return "\t".join(self.values)
+
+
+@dataclass
+class GoalBlock:
+    code: str
+    title: str
+    rating: str
+    judged: bool
+    practices: list[PracticeRow]
+
+    @property
+    def rating_label(self) -> str:
+        return RATING_LABELS.get(self.rating, self.rating)
+
+
+@dataclass
+class PADetail:
+    acronym: str
+    name: str
+    purpose: str
+    maturity_level: int
+    rating: str
+    capability_level: int | None
+    target: str
+    columns: list[InstanceColumn]
+    goals: list[GoalBlock]
+    strengths: list[Finding]
+    weaknesses: list[Finding]
+
+    @property
+    def rating_label(self) -> str:
+        return RATING_LABELS.get(self.rating, self.rating)
+
+    @property
+    def header(self) -> str:
+        """The instance numbers, tab-separated like `PracticeRow.cells`."""
+        return "\t".join(str(column.number) for column in self.columns)
+
+    @property
+    def values_width(self) -> int:
+        """Width in px of the instance columns (tab stops of 24px, see report.css)."""
+        return 24 * max(len(self.columns), 1) + 8
+
+
+@dataclass
+class PARow:
+    acronym: str
+    name: str
+    category: str
+    maturity_level: int
+    rating: str
+    capability_level: int | None
+    target: str
+    strengths: int
+    weaknesses: int
+
+    @property
+    def rating_label(self) -> str:
+        return RATING_LABELS.get(self.rating, self.rating)
+
+    @property
+    def in_scope(self) -> bool:
+        return self.rating not in (rating.NOT_APPLICABLE, rating.OUT_OF_SCOPE)
+
+
+@dataclass
+class Bar:
+    acronym: str
+    x: float
+    level: int | None
+    target: int | None
+    height: float
+    y: float
+    target_y: float | None
+    rating: str
+
+
+@dataclass
+class Chart:
+    """The capability profile as SVG coordinates (viewBox units), computed here, drawn by
+    `reports/partials/capability_profile.svg.html`."""
+
+    width: float
+    height: float
+    top: float
+    bottom: float
+    left: float
+    bar_width: float
+    levels: list[tuple[int, float]]  # (level, y) gridlines
+    bars: list[Bar]
+
+
+@dataclass
+class ItsmRow:
+    name: str
+    standard: str
+    note: str
+    process_areas: list[tuple[str, str]]  # (acronym, rating label in this appraisal)
+
+
+@dataclass
+class PendingRow:
+    acronym: str
+    code: str
+    title: str
+    values: list[tuple[str, str]]  # (instance key, value)
+
+
+@dataclass
+class ReviewRow:
+    acronym: str
+    goal: str
+    title: str
+
+
+@dataclass
+class JudgmentRow:
+    acronym: str
+    code: str
+    decision: str
+    rationale: str
+    decided_by: str
+    decided_at: datetime.datetime | None
+
+
+@dataclass
+class BlockerRow:
+    acronym: str
+    maturity_level: int
+    reason: str
+    goals: str
+
+
+@dataclass
+class FindingsReport:
+    appraisal: Appraisal
+    state: AppraisalState
+    generated: datetime.date
+    team: list[str]
+    status_changes: list[StatusChange]
+    instances: list[InstanceColumn]
+    in_scope: list[ScopeRow]
+    not_applicable: list[ScopeRow]
+    out_of_scope: list[ScopeRow]
+    maturity_level: int | None
+    equivalent_maturity_level: int | None
+    next_level: int | None
+    blockers: list[BlockerRow]
+    pa_rows: list[PARow]
+    chart: Chart
+    details: list[PADetail]
+    itsm_covered: list[ItsmRow]
+    itsm_uncovered: list[ItsmRow]
+    pending: list[PendingRow]
+    reviews: list[ReviewRow]
+    practice_judgments: list[JudgmentRow]
+    goal_judgments: list[JudgmentRow]
+    findings: list[Finding]
+    landscape: bool
+
+    @property
+    def is_final(self) -> bool:
+        return self.appraisal.is_final
+
+    @property
+    def staged(self) -> bool:
+        return self.appraisal.representation == Appraisal.Representation.STAGED
+
+    @property
+    def level(self) -> int | None:
+        return self.maturity_level if self.staged else self.equivalent_maturity_level
+
+
+def report_filename(appraisal: Appraisal, extension: str, day: datetime.date | None = None) -> str:
+    """`acme-2026-service-self-assessment-2026-11-26.pdf`: organisation, appraisal, date."""
+    day = day or timezone.localdate()
+    org = slugify(appraisal.organisation.slug) or "organisation"
+    name = slugify(appraisal.name) or "appraisal"
+    return f"{org}-{name}-{day.isoformat()}.{extension}"
+
+
+def _target(appraisal: Appraisal, item: ScopeItem | None) -> str:
+    if appraisal.representation == Appraisal.Representation.CONTINUOUS:
+        if item is not None and item.target_capability_level is not None:
+            return f"CL{item.target_capability_level}"
+        return ""
+    return ""
+
+
+def _org_value(result: rating.PracticeResult) -> str:
+    if result.pending:
+        return PENDING
+    return result.value or ""
+
+
+def _out_of_scope_reason(appraisal: Appraisal, item: ScopeItem | None, pa) -> str:
+    if item is not None and item.applicability == ScopeItem.Applicability.OUT_OF_SCOPE:
+        return item.justification or "Declared out of scope."
+    if appraisal.representation == Appraisal.Representation.STAGED:
+        return f"Above the target maturity level (ML{pa.maturity_level.number})."
+    return "Not in the target profile."
+
+
+def _chart(state: AppraisalState, pa_rows: list[PARow], staged_target: int | None) -> Chart:
+    top_level = max(state.catalog.capability_levels or (5,))
+    rows = [row for row in pa_rows if row.in_scope or row.rating == rating.NOT_APPLICABLE]
+    left, top, step, bar_width, level_height = 24.0, 8.0, 22.0, 14.0, 18.0
+    bottom = top + level_height * top_level
+    bars = []
+    for index, row in enumerate(rows):
+        x = left + 6 + index * step
+        level = row.capability_level
+        if row.target:
+            target = int(row.target.removeprefix("CL"))
+        elif staged_target and row.in_scope:
+            target = min(staged_target, rating.MATURITY_CL_CAP)
+        else:
+            target = None
+        height = level_height * (level or 0)
+        bars.append(
+            Bar(
+                acronym=row.acronym,
+                x=x,
+                level=level,
+                target=target,
+                height=height,
+                y=bottom - height,
+                target_y=bottom - level_height * target if target is not None else None,
+                rating=row.rating,
+            )
+        )
+    width = left + 12 + step * max(len(rows), 1)
+    return Chart(
+        width=width,
+        height=bottom + 26,
+        top=top,
+        bottom=bottom,
+        left=left,
+        bar_width=bar_width,
+        levels=[(n, bottom - level_height * n) for n in range(top_level + 1)],
+        bars=bars,
+    )
+
+
+def _judgment_row(acronym: str, code: str, judgment) -> JudgmentRow:
+    user = judgment.decided_by
+    return JudgmentRow(
+        acronym=acronym,
+        code=code,
+        decision=getattr(judgment, "value", None) or RATING_LABELS.get(judgment.rating, ""),
+        rationale=judgment.rationale,
+        decided_by=(user.get_full_name() or user.username) if user else "",
+        decided_at=judgment.decided_at,
+    )
+
+
+def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None) -> FindingsReport:
+    """The findings report of `appraisal`: the state's queries plus three (ITSM mapping, its PAs,
+    status history). Pass `state` when the caller already loaded it."""
+    state = state or load_appraisal_state(appraisal)
+    catalog, results = state.catalog, state.results
+    numbers = {instance.pk: n for n, instance in enumerate(state.instances, start=1)}
+    instances = [
+        InstanceColumn(
+            number=numbers[i.pk],
+            key=i.key,
+            name=i.name,
+            kind=i.get_kind_display(),
+            covered=list(getattr(i, "covered", [])),
+        )
+        for i in state.instances
+    ]
+    columns_by_pk = {i.pk: column for i, column in zip(state.instances, instances, strict=True)}
+
+    findings_by_pa: dict[str, list[Finding]] = {}
+    for finding in state.findings:
+        findings_by_pa.setdefault(finding.process_area.acronym, []).append(finding)
+
+    in_scope, not_applicable, out_of_scope, pa_rows, details = [], [], [], [], []
+    for acronym, result in results.process_areas.items():
+        pa = catalog.process_areas[acronym]
+        item = state.scope_items.get(acronym)
+        target = _target(appraisal, item)
+        pa_findings = findings_by_pa.get(acronym, [])
+        strengths = [f for f in pa_findings if f.kind == Finding.Kind.STRENGTH]
+        weaknesses = [f for f in pa_findings if f.kind == Finding.Kind.WEAKNESS]
+        covering = state.coverage.get(acronym, [])
+        row = ScopeRow(acronym, pa.name, pa.maturity_level.number, target, len(covering))
+        if result.rating == rating.NOT_APPLICABLE:
+            row.justification = item.justification if item else ""
+            not_applicable.append(row)
+        elif result.rating == rating.OUT_OF_SCOPE:
+            row.justification = _out_of_scope_reason(appraisal, item, pa)
+            out_of_scope.append(row)
+        else:
+            in_scope.append(row)
+        pa_rows.append(
+            PARow(
+                acronym=acronym,
+                name=pa.name,
+                category=pa.category.name,
+                maturity_level=pa.maturity_level.number,
+                rating=result.rating,
+                capability_level=result.capability_level,
+                target=target,
+                strengths=len(strengths),
+                weaknesses=len(weaknesses),
+            )
+        )
+        if result.rating in (rating.NOT_APPLICABLE, rating.OUT_OF_SCOPE):
+            continue
+        by_practice: dict[str, list[Finding]] = {}
+        for finding in pa_findings:
+            if finding.practice_code:
+                by_practice.setdefault(finding.practice_code, []).append(finding)
+        blocks: dict[str, GoalBlock] = {}
+        for code in result.required_goals:
+            goal = catalog.goal(acronym, code)
+            blocks[code] = GoalBlock(
+                code=code,
+                title=goal.title if goal else "",
+                rating=result.goals[code],
+                judged=code in result.judged_goals,
+                practices=[],
+            )
+        keys = [instance.key for instance in covering]
+        for code, practice_result in result.practices.items():
+            practice = catalog.practice(acronym, code)
+            values = practice_result.instances
+            blocks[practice_result.goal].practices.append(
+                PracticeRow(
+                    code=code,
+                    title=practice.title if practice else "",
+                    values=[values.get(key) or UNRATED for key in keys],
+                    org=_org_value(practice_result),
+                    judged=practice_result.judged,
+                    findings=by_practice.get(code, []),
+                )
+            )
+        details.append(
+            PADetail(
+                acronym=acronym,
+                name=pa.name,
+                purpose=pa.purpose,
+                maturity_level=pa.maturity_level.number,
+                rating=result.rating,
+                capability_level=result.capability_level,
+                target=target,
+                columns=[columns_by_pk[i.pk] for i in covering],
+                goals=list(blocks.values()),
+                strengths=strengths,
+                weaknesses=weaknesses,
+            )
+        )
+
+    itsm_covered, itsm_uncovered = [], []
+    for process in itsm_processes(constellation=appraisal.variant.constellation):
+        pas = [
+            (
+                pa.acronym,
+                RATING_LABELS.get(results.process_areas[pa.acronym].rating, "")
+                if pa.acronym in results.process_areas
+                else "not in this model variant",
+            )
+            for pa in process.process_areas.all()
+        ]
+        row = ItsmRow(process.name, process.standard, process.note, pas)
+        (itsm_covered if pas else itsm_uncovered).append(row)
+
+    keys_by_acronym = {acr: [i.key for i in insts] for acr, insts in state.coverage.items()}
+    pending = []
+    for entry in results.pending:
+        practice_result = results.process_areas[entry.process_area].practices[entry.practice]
+        practice = catalog.practice(entry.process_area, entry.practice)
+        pending.append(
+            PendingRow(
+                acronym=entry.process_area,
+                code=entry.practice,
+                title=practice.title if practice else "",
+                values=[
+                    (key, practice_result.instances.get(key) or UNRATED)
+                    for key in keys_by_acronym.get(entry.process_area, [])
+                ],
+            )
+        )
+    reviews = []
+    for entry in results.reviews:
+        goal = catalog.goal(entry.process_area, entry.goal)
+        reviews.append(ReviewRow(entry.process_area, entry.goal, goal.title if goal else ""))
+    order = list(results.process_areas)
+
+    def sort_key(key: tuple[str, str]) -> tuple:
+        acronym, code = key
+        return (order.index(acronym) if acronym in order else len(order), rating.code_sort_key(code))
+
+    practice_judgments = [
+        _judgment_row(acr, code, state.practice_judgments[(acr, code)])
+        for acr, code in sorted(state.practice_judgments, key=sort_key)
+    ]
+    goal_judgments = [
+        _judgment_row(acr, code, state.goal_judgments[(acr, code)])
+        for acr, code in sorted(state.goal_judgments, key=sort_key)
+    ]
+    blockers = [
+        BlockerRow(
+            acronym=b.process_area,
+            maturity_level=b.maturity_level,
+            reason=BLOCKER_REASONS.get(b.reason, b.reason),
+            goals=", ".join(b.goals),
+        )
+        for b in results.blockers
+    ]
+    status_changes = list(
+        StatusChange.objects.filter(appraisal=appraisal).select_related("user").order_by("at", "id")
+    )
+    return FindingsReport(
+        appraisal=appraisal,
+        state=state,
+        generated=timezone.localdate(),
+        team=[line.strip() for line in appraisal.team.splitlines() if line.strip()],
+        status_changes=status_changes,
+        instances=instances,
+        in_scope=in_scope,
+        not_applicable=not_applicable,
+        out_of_scope=out_of_scope,
+        maturity_level=results.maturity_level,
+        equivalent_maturity_level=results.equivalent_maturity_level,
+        next_level=results.next_level,
+        blockers=blockers,
+        pa_rows=pa_rows,
+        chart=_chart(state, pa_rows, appraisal.target_maturity_level),
+        details=details,
+        itsm_covered=itsm_covered,
+        itsm_uncovered=itsm_uncovered,
+        pending=pending,
+        reviews=reviews,
+        practice_judgments=practice_judgments,
+        goal_judgments=goal_judgments,
+        findings=list(state.findings),
+        landscape=max((len(d.columns) for d in details), default=0) > PORTRAIT_MAX_INSTANCES,
+    )
