@@ -118,6 +118,11 @@ class AppraisalInput:
 # --- Results ------------------------------------------------------------------------------------
 
 
+def _as_json(entry: Any) -> dict[str, Any]:
+    """A flat result entry as JSON: its fields in order, tuples as lists."""
+    return {key: list(v) if isinstance(v, tuple) else v for key, v in vars(entry).items()}
+
+
 @dataclass(frozen=True)
 class PracticeResult:
     """The org-unit value of one required practice of one PA (DESIGN §4.1).
@@ -178,11 +183,7 @@ class PendingPractice:
     choices: tuple[str, ...] = RANGE_CHOICES
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "process_area": self.process_area,
-            "practice": self.practice,
-            "choices": list(self.choices),
-        }
+        return _as_json(self)
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ class GoalReview:
     choices: tuple[str, ...] = GOAL_CHOICES
 
     def to_dict(self) -> dict[str, Any]:
-        return {"process_area": self.process_area, "goal": self.goal, "choices": list(self.choices)}
+        return _as_json(self)
 
 
 @dataclass(frozen=True)
@@ -228,12 +229,7 @@ class Blocker:
     goals: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "process_area": self.process_area,
-            "maturity_level": self.maturity_level,
-            "reason": self.reason,
-            "goals": list(self.goals),
-        }
+        return _as_json(self)
 
 
 @dataclass(frozen=True)
@@ -371,6 +367,8 @@ def _rate_in_scope(
     appraisal: AppraisalInput,
     collected: _Collected,
 ) -> PAResult:
+    """Rate a PA in scope: its practices (§4.1), required goals (§4.2, GG1 from the SGs), rating
+    (§4.3) and capability level (§4.4); pending ranges and goals to review go to `collected`."""
     acronym = pa.acronym
     levels = _required_generic_levels(pa, appraisal)
     specific = sorted(pa.specific_goals, key=lambda goal: code_sort_key(goal.code))
@@ -454,6 +452,22 @@ def _needed_goals(pa: ProcessAreaSpec, generic: list[GenericGoalSpec], n: int) -
     return specific + [goal.code for goal in generic if 2 <= goal.capability_level <= top]
 
 
+def _reaches(
+    result: PAResult,
+    pa: ProcessAreaSpec,
+    generic: list[GenericGoalSpec],
+    representation: str,
+    n: int,
+) -> bool:
+    """Whether a PA lets maturity level n be reached: not applicable, or in scope with the goals
+    n needs satisfied (staged, §4.5) or with CL >= min(n, 3) (equivalent staging, §4.6)."""
+    if result.rating in (NOT_APPLICABLE, OUT_OF_SCOPE):
+        return result.rating == NOT_APPLICABLE
+    if representation == STAGED:
+        return all(result.goals.get(code) == SATISFIED for code in _needed_goals(pa, generic, n))
+    return (result.capability_level or 0) >= min(n, MATURITY_CL_CAP)
+
+
 def _maturity_level(
     model: ModelSpec,
     pas: list[ProcessAreaSpec],
@@ -483,10 +497,10 @@ def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
         raise ValueError(ERROR_REPRESENTATION.format(appraisal.representation))
     if appraisal.representation == STAGED and appraisal.target_maturity_level is None:
         raise ValueError(ERROR_TARGET)
-    characterizations = appraisal.characterizations
-    bad = sorted(key for key, value in characterizations.items() if value not in PRACTICE_VALUES)
+    given = appraisal.characterizations
+    bad = sorted(key for key, value in given.items() if value not in PRACTICE_VALUES)
     if bad:
-        raise ValueError(ERROR_CHARACTERIZATION.format(bad[0], appraisal.characterizations[bad[0]]))
+        raise ValueError(ERROR_CHARACTERIZATION.format(bad[0], given[bad[0]]))
 
     generic_goals = sorted(
         model.generic_goals, key=lambda goal: (goal.capability_level, code_sort_key(goal.code))
@@ -496,38 +510,25 @@ def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
     collected = _Collected()
     process_areas: dict[str, PAResult] = {}
     for pa in pas:
-        acronym = pa.acronym
         scope = _scope_rating(pa, appraisal)
-        if scope is None:
-            process_areas[acronym] = _rate_in_scope(pa, generic_goals, model, appraisal, collected)
-        else:
-            process_areas[acronym] = PAResult(acronym, pa.maturity_level, scope, None)
+        process_areas[pa.acronym] = (
+            _rate_in_scope(pa, generic_goals, model, appraisal, collected)
+            if scope is None
+            else PAResult(pa.acronym, pa.maturity_level, scope, None)
+        )
 
-    def staged_reaches(pa: ProcessAreaSpec, n: int) -> bool:
-        result = process_areas[pa.acronym]
-        if result.rating in (NOT_APPLICABLE, OUT_OF_SCOPE):
-            return result.rating == NOT_APPLICABLE
-        needed = _needed_goals(pa, generic_goals, n)
-        return all(result.goals.get(code) == SATISFIED for code in needed)
+    def reaches(pa: ProcessAreaSpec, n: int) -> bool:
+        return _reaches(process_areas[pa.acronym], pa, generic_goals, appraisal.representation, n)
 
-    def continuous_reaches(pa: ProcessAreaSpec, n: int) -> bool:
-        result = process_areas[pa.acronym]
-        if result.rating in (NOT_APPLICABLE, OUT_OF_SCOPE):
-            return result.rating == NOT_APPLICABLE
-        return (result.capability_level or 0) >= min(n, MATURITY_CL_CAP)
-
-    if appraisal.representation == STAGED:
-        reaches = staged_reaches
-        reached = _maturity_level(model, pas, appraisal.target_maturity_level or 0, reaches)
-    else:
-        reaches = continuous_reaches
-        reached = _maturity_level(model, pas, max(model.maturity_levels, default=1), reaches)
+    staged = appraisal.representation == STAGED
+    top = appraisal.target_maturity_level if staged else max(model.maturity_levels, default=1)
+    reached = _maturity_level(model, pas, top or 0, reaches)
     next_level = reached + 1 if reached + 1 in model.maturity_levels else None
 
     return Results(
         representation=appraisal.representation,
-        maturity_level=reached if appraisal.representation == STAGED else None,
-        equivalent_maturity_level=reached if appraisal.representation == CONTINUOUS else None,
+        maturity_level=reached if staged else None,
+        equivalent_maturity_level=None if staged else reached,
         next_level=next_level,
         process_areas=process_areas,
         pending=sorted(

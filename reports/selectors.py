@@ -36,6 +36,7 @@ UNRATED = "·"  # a covering instance without a value yet
 PENDING = "LI/PI?"
 # More instances than this and the practice matrices go on landscape pages.
 PORTRAIT_MAX_INSTANCES = 12
+BAR_WIDTH = 14.0  # capability profile, SVG user units
 
 
 @dataclass
@@ -146,6 +147,18 @@ class Bar:
     target_y: float | None
     rating: str
 
+    @property
+    def center(self) -> float:
+        return self.x + BAR_WIDTH / 2
+
+    @property
+    def right(self) -> float:
+        return self.x + BAR_WIDTH
+
+    @property
+    def reached(self) -> bool:
+        return self.level is not None and self.target is not None and self.level >= self.target
+
 
 @dataclass
 class Chart:
@@ -157,9 +170,17 @@ class Chart:
     top: float
     bottom: float
     left: float
-    bar_width: float
     levels: list[tuple[int, float]]  # (level, y) gridlines
     bars: list[Bar]
+    bar_width: float = BAR_WIDTH
+
+    @property
+    def label_y(self) -> float:
+        return self.bottom + 11
+
+    @property
+    def axis_x(self) -> float:
+        return self.left - 6
 
 
 @dataclass
@@ -276,7 +297,7 @@ def _out_of_scope_reason(appraisal: Appraisal, item: ScopeItem | None, pa) -> st
 def _chart(state: AppraisalState, pa_rows: list[PARow], staged_target: int | None) -> Chart:
     top_level = max(state.catalog.capability_levels or (5,))
     rows = [row for row in pa_rows if row.in_scope or row.rating == rating.NOT_APPLICABLE]
-    left, top, step, bar_width, level_height = 24.0, 8.0, 22.0, 14.0, 18.0
+    left, top, step, level_height = 24.0, 10.0, 22.0, 18.0
     bottom = top + level_height * top_level
     bars = []
     for index, row in enumerate(rows):
@@ -308,7 +329,6 @@ def _chart(state: AppraisalState, pa_rows: list[PARow], staged_target: int | Non
         top=top,
         bottom=bottom,
         left=left,
-        bar_width=bar_width,
         levels=[(n, bottom - level_height * n) for n in range(top_level + 1)],
         bars=bars,
     )

@@ -1,17 +1,18 @@
 """Template tags of the results page and its chart (also used by the PDF report).
 
 `{% capability_chart state as chart %}` gives the chart geometry for
-`assessments/partials/capability_chart.svg.html`. `{{ row|practice_row }}` renders one row of the
-practice × instance matrix in one step: the full model with 20 instances has about 600 rows and
+`assessments/partials/capability_chart.svg.html`. `{{ section|practice_rows }}` renders the rows
+of a PA's practice × instance matrix in one step: the full model with 20 instances has about
+600 rows and
 12,000 cells, and a template loop per cell costs more than reading and rating the appraisal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html import escape
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.engine_input import AppraisalState
@@ -31,6 +32,11 @@ register = template.Library()
 # Practice values are a closed set, so each cell's HTML is fixed and needs no escaping.
 _CELLS = {value: f'<td class="text-center value-{value}">{value}</td>' for value in PRACTICE_VALUES}
 _UNRATED = '<td class="text-center text-muted" title="not rated yet">·</td>'
+_PENDING = (
+    '<td class="text-center org"><span class="badge text-bg-warning" '
+    'title="The instances disagree: the team decides LI or PI">LI or PI?</span></td>'
+)
+_OPEN = '<td class="text-center org"><span class="text-muted">—</span></td>'
 
 
 # The classes of partials/goal_badge.html, for badges drawn in Python.
@@ -58,41 +64,33 @@ def value_cells(instances: Mapping[str, str | None]) -> SafeString:
 
 
 @register.filter
-def practice_row(row: dict) -> SafeString:
-    """A <tr> of the matrix: code and title, the org-unit value, then one cell per instance.
+def practice_rows(section: dict) -> SafeString:
+    """The <tbody> rows of a PA's matrix: a heading row per goal (code, title, rating), then per
+    practice its code and title, the org-unit value and one cell per covering instance.
 
-    `row` is a row of the results view's practice sections: code, title, result (PracticeResult)
-    and, on the first practice of a goal, the goal's code, title and rating for a heading row.
+    `section` is one of the results view's practice sections. Built as one string, escaped here
+    (catalog titles are data): this is the hot loop of the results page.
     """
-    heading = ""
-    if row["goal"]:
-        heading = format_html(
-            '<tr><th colspan="{}" class="bg-body-tertiary">{} {} '
-            '<span class="badge goal-badge {}">{}</span></th></tr>',
-            row["columns"],
-            row["goal"],
-            row["goal_title"],
-            badge_class(row["goal_rating"]),
-            rating_label(row["goal_rating"]),
+    columns = len(section["instances"]) + 2
+    parts = []
+    for row in section["rows"]:
+        if row["goal"]:
+            goal_rating = row["goal_rating"]
+            parts.append(
+                f'<tr><th colspan="{columns}" class="bg-body-tertiary">{escape(row["goal"])} '
+                f"{escape(row['goal_title'])} <span class=\"badge goal-badge "
+                f'{badge_class(goal_rating)}">{escape(rating_label(goal_rating))}</span></th></tr>'
+            )
+        result = row["result"]
+        if result.pending:
+            org = _PENDING
+        elif result.value:
+            star = "*" if result.judged else ""
+            org = f'<td class="text-center org value-{result.value}">{result.value}{star}</td>'
+        else:
+            org = _OPEN
+        parts.append(
+            f'<tr><th scope="row" class="fw-normal"><strong>{escape(row["code"])}</strong> '
+            f"{escape(row['title'])}</th>{org}{value_cells(result.instances)}</tr>"
         )
-    result = row["result"]
-    if result.pending:
-        org = format_html(
-            '<td class="text-center org"><span class="badge text-bg-warning" '
-            'title="The instances disagree: the team decides LI or PI">LI or PI?</span></td>'
-        )
-    elif result.value:
-        star = "*" if result.judged else ""
-        org = format_html(
-            '<td class="text-center org value-{}">{}{}</td>', result.value, result.value, star
-        )
-    else:
-        org = mark_safe('<td class="text-center org"><span class="text-muted">—</span></td>')
-    return format_html(
-        '{}<tr><th scope="row" class="fw-normal"><strong>{}</strong> {}</th>{}{}</tr>',
-        heading,
-        row["code"],
-        row["title"],
-        org,
-        value_cells(result.instances),
-    )
+    return mark_safe("".join(parts))

@@ -128,7 +128,6 @@ def _practice_sections(state: AppraisalState) -> list[dict]:
                     "goal": goal if goal != previous_goal else None,
                     "goal_title": catalog.goal(acronym, goal).title,
                     "goal_rating": result.goals.get(goal),
-                    "columns": len(instances) + 2,
                 }
             )
             previous_goal = goal
@@ -146,6 +145,17 @@ def _practice_sections(state: AppraisalState) -> list[dict]:
     return sections
 
 
+def _bound_fields(form, choice_field: str) -> dict:
+    """What a refused form showed: its errors, choice and rationale, to show them again."""
+    if form is None:
+        return {"errors": [], "checked": "", "rationale": ""}
+    return {
+        "errors": [message for messages_ in form.errors.values() for message in messages_],
+        "checked": form.data.get(choice_field, ""),
+        "rationale": form.data.get("rationale", ""),
+    }
+
+
 def _pending(state: AppraisalState, bound: dict) -> list[dict]:
     catalog, results = state.catalog, state.results
     items = []
@@ -159,7 +169,7 @@ def _pending(state: AppraisalState, bound: dict) -> list[dict]:
                 "practice": catalog.practice(acronym, code),
                 "breakdown": _breakdown(state, practice.instances),
                 "dom_id": dom_id("pj", acronym, code),
-                "form": bound.get(("practice", acronym, code)),
+                **_bound_fields(bound.get(("practice", acronym, code)), "value"),
             }
         )
     return items
@@ -178,7 +188,7 @@ def _reviews(state: AppraisalState, bound: dict) -> list[dict]:
                 "goal": catalog.goal(acronym, goal),
                 "li_practices": [p.code for p in practices if p.goal == goal and p.value == "LI"],
                 "dom_id": dom_id("gj", acronym, goal),
-                "form": bound.get(("goal", acronym, goal)),
+                **_bound_fields(bound.get(("goal", acronym, goal)), "rating"),
             }
         )
     return items
@@ -302,6 +312,8 @@ def _render(
         "errors": errors or [],
         "practice_choices": PracticeJudgment.Choice.choices,
         "goal_choices": GoalJudgment.Rating.choices,
+        "practice_judgment_url": reverse("assessments:practice_judgment", args=[appraisal.code]),
+        "goal_judgment_url": reverse("assessments:goal_judgment", args=[appraisal.code]),
     }
     return render(request, "assessments/results.html", context, status=status)
 
@@ -321,10 +333,6 @@ def results(request: HttpRequest, code) -> HttpResponse:
 
 def _results_url(appraisal: Appraisal, anchor: str = "judgments") -> str:
     return reverse("assessments:results", args=[appraisal.code]) + f"#{anchor}"
-
-
-def _form_errors(form) -> list[str]:
-    return [message for messages_ in form.errors.values() for message in messages_]
 
 
 @require_POST
@@ -357,7 +365,7 @@ def practice_judgment(request: HttpRequest, code) -> HttpResponse:
         membership,
         state,
         bound={key: form},
-        errors=[NOT_RECORDED, *_form_errors(form)],
+        errors=[NOT_RECORDED, *_bound_fields(form, '')['errors']],
         status=400,
     )
 
@@ -392,7 +400,7 @@ def goal_judgment(request: HttpRequest, code) -> HttpResponse:
         membership,
         state,
         bound={key: form},
-        errors=[NOT_RECORDED, *_form_errors(form)],
+        errors=[NOT_RECORDED, *_bound_fields(form, '')['errors']],
         status=400,
     )
 
