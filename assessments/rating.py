@@ -310,22 +310,18 @@ def _rate_practice(
 def _goal_rating(practices: Iterable[PracticeResult]) -> str:
     """DESIGN §4.2: unsatisfied if any practice is PI/NI, else not_rated if any is unrated, NY or
     pending, else satisfied."""
-    values = [practice.value for practice in practices]
-    if any(value in (PI, NI) for value in values):
+    values = {practice.value for practice in practices}
+    if values & {PI, NI}:
         return UNSATISFIED
-    if any(value is None or value == NY for value in values):
-        return NOT_RATED
-    return SATISFIED
+    return NOT_RATED if values & {None, NY} else SATISFIED
 
 
 def _weakest(ratings: Iterable[str]) -> str:
     """unsatisfied if any is, else not_rated if any is, else satisfied (GG1 §4.0, PA §4.3)."""
-    ratings = list(ratings)
-    if UNSATISFIED in ratings:
+    found = set(ratings)
+    if UNSATISFIED in found:
         return UNSATISFIED
-    if NOT_RATED in ratings:
-        return NOT_RATED
-    return SATISFIED
+    return NOT_RATED if NOT_RATED in found else SATISFIED
 
 
 def _scope_rating(pa: ProcessAreaSpec, appraisal: AppraisalInput) -> str | None:

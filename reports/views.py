@@ -1,11 +1,44 @@
-"""Findings report (being built)."""
+"""The findings report: on screen, as PDF and as XLSX, for viewers and up (DESIGN §5)."""
+
+from __future__ import annotations
+
+from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from assessments.access import appraisal_for
+from assessments.models import Role
+from reports import documents
+from reports.selectors import findings_report, report_filename
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def findings(request: HttpRequest, code) -> HttpResponse:
-    appraisal, membership = appraisal_for(request, code)
-    return render(request, "reports/findings.html", {"appraisal": appraisal})
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def findings(request: HttpRequest, code: UUID) -> HttpResponse:
+    appraisal, membership = appraisal_for(request, code, Role.VIEWER)
+    context = documents.report_context(findings_report(appraisal))
+    context.update(membership=membership, current_organisation=appraisal.organisation)
+    return render(request, documents.SCREEN_TEMPLATE, context)
+
+
+@require_safe
+def findings_pdf(request: HttpRequest, code: UUID) -> HttpResponse:
+    appraisal, _ = appraisal_for(request, code, Role.VIEWER)
+    return _download(documents.findings_pdf(appraisal), PDF, report_filename(appraisal, "pdf"))
+
+
+@require_safe
+def findings_xlsx(request: HttpRequest, code: UUID) -> HttpResponse:
+    appraisal, _ = appraisal_for(request, code, Role.VIEWER)
+    return _download(documents.findings_xlsx(appraisal), XLSX, report_filename(appraisal, "xlsx"))

@@ -1,0 +1,126 @@
+"""The results of an appraisal as plain text (`manage.py rate_appraisal ID` without `--json`).
+
+Everything comes from the engine's results (DESIGN §4); this module only lays them out: the
+maturity level (or equivalent staging), a table of process areas with rating, capability level
+and goal ratings, the pending practice judgments, the goals to review, the judgments the engine
+ignores, and what blocks the next maturity level.
+"""
+
+from __future__ import annotations
+
+from assessments import rating
+from assessments.engine_input import AppraisalState
+from assessments.results_chart import target_level
+
+GOAL_MARKS = {rating.SATISFIED: "+", rating.UNSATISFIED: "-", rating.NOT_RATED: "?"}
+LEGEND = "Goals: + satisfied, - unsatisfied, ? not rated yet, * settled by a team judgment."
+RATING_WORDS = {
+    rating.SATISFIED: "satisfied",
+    rating.UNSATISFIED: "unsatisfied",
+    rating.NOT_RATED: "not rated",
+    rating.NOT_APPLICABLE: "not applicable",
+    rating.OUT_OF_SCOPE: "out of scope",
+}
+BLOCKER_WORDS = {
+    rating.OUT_OF_SCOPE: "out of scope",
+    rating.UNSATISFIED: "unsatisfied",
+    rating.NOT_RATED: "not rated yet",
+    rating.NOT_REQUIRED: "needs goals the target does not rate",
+    rating.UNREACHABLE: "the model has no generic goal for the level",
+}
+INVALID_WORDS = {
+    rating.INVALID_VALUE: "not an allowed value",
+    rating.NOT_REQUIRED: "not rated by the target",
+    rating.NOT_A_RANGE: "the instances leave no LI/PI range",
+    rating.NOT_FOR_REVIEW: "not a satisfied goal with LI practices",
+}
+
+
+def _goals(result: rating.PAResult) -> str:
+    return " ".join(
+        f"{code.replace(' ', '')}{GOAL_MARKS.get(goal_rating, '?')}"
+        f"{'*' if code in result.judged_goals else ''}"
+        for code, goal_rating in result.goals.items()
+    )
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+
+    return [line(header), line(["-" * width for width in widths]), *map(line, rows)]
+
+
+def summary_text(state: AppraisalState) -> str:
+    """A readable report of `state.results`, one line per fact, ending with a newline."""
+    appraisal, results, catalog = state.appraisal, state.results, state.catalog
+    names = {ml.number: ml.name for ml in appraisal.variant.constellation.maturity_levels.all()}
+    staged = results.representation == rating.STAGED
+    lines = [
+        f"{appraisal.name} ({appraisal.organisation.name})",
+        f"Model: {appraisal.variant.name}, {appraisal.variant.constellation}",
+    ]
+    if staged:
+        lines.append(f"Representation: staged, target ML{appraisal.target_maturity_level}")
+        level = results.maturity_level
+        lines += ["", f"Maturity level: {level} ({names.get(level, '')})"]
+    else:
+        lines.append("Representation: continuous")
+        level = results.equivalent_maturity_level
+        lines += ["", f"Equivalent maturity level: {level} ({names.get(level, '')})"]
+
+    rows = []
+    for acronym, result in sorted(
+        results.process_areas.items(),
+        key=lambda item: (catalog.process_areas[item[0]].maturity_level.number, item[0]),
+    ):
+        target = target_level(state, acronym)
+        rows.append(
+            [
+                acronym,
+                str(result.maturity_level),
+                RATING_WORDS.get(result.rating, result.rating),
+                "" if result.capability_level is None else str(result.capability_level),
+                "" if target is None else str(target),
+                _goals(result),
+            ]
+        )
+    lines += ["", *_table(["PA", "ML", "Rating", "CL", "Target", "Goals"], rows), LEGEND]
+
+    lines += ["", f"Pending practice judgments: {len(results.pending)}"]
+    for entry in results.pending:
+        practice = results.process_areas[entry.process_area].practices[entry.practice]
+        values = ", ".join(f"{key} {value or 'unrated'}" for key, value in practice.instances.items())
+        lines.append(
+            f"  {entry.process_area} {entry.practice}: {' or '.join(entry.choices)}? ({values})"
+        )
+    lines += ["", f"Goals to review: {len(results.reviews)}"]
+    for entry in results.reviews:
+        practices = results.process_areas[entry.process_area].practices.values()
+        li = [p.code for p in practices if p.goal == entry.goal and p.value == rating.LI]
+        lines.append(
+            f"  {entry.process_area} {entry.goal}: {' or '.join(entry.choices)}? "
+            f"(LI: {', '.join(li)})"
+        )
+    if results.invalid_judgments:
+        lines += ["", f"Ignored judgments: {len(results.invalid_judgments)}"]
+        for judgment in results.invalid_judgments:
+            reason = INVALID_WORDS.get(judgment.reason, judgment.reason)
+            lines.append(
+                f"  {judgment.process_area} {judgment.code} {judgment.value}: {reason}"
+            )
+
+    lines.append("")
+    if results.next_level is None:
+        lines.append("Next maturity level: none, the model's highest level is reached.")
+    else:
+        lines.append(f"What blocks maturity level {results.next_level}: {len(results.blockers)}")
+        for blocker in results.blockers:
+            reason = BLOCKER_WORDS.get(blocker.reason, blocker.reason)
+            goals = f" ({', '.join(blocker.goals)})" if blocker.goals else ""
+            lines.append(
+                f"  ML{blocker.maturity_level} {blocker.process_area}: {reason}{goals}"
+            )
+    return "\n".join(lines) + "\n"
