@@ -11,7 +11,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    # The test settings put insecure development values in the environment: drop them.
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "SECURE_COOKIES") and not k.startswith("SECURE_")
+    }
     clean["DJANGO_SETTINGS_MODULE"] = "cmmisvc.settings"
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -23,7 +23,7 @@ from assessments.management.commands.export_appraisal import appraisal_by_id
 from assessments.models import Organisation
 from assessments.results_summary import summary_text
 
-ID_OR_FILE = "Give either an appraisal id or --file FILE, not both."
+ID_OR_FILE = "Give an appraisal id or --file FILE: one of them."
 NOT_RATED = "Nothing was rated: {count} problem{s} in {file}:"
 
 
