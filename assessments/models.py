@@ -152,7 +152,11 @@ class StatusChange(models.Model):
     to_status = models.CharField(max_length=16, choices=Appraisal.Status.choices)
     reason = models.TextField(blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField(auto_now_add=True)
 
@@ -291,7 +295,11 @@ class Characterization(PracticeRef):
     )
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -341,7 +349,11 @@ class PracticeJudgment(PracticeRef):
     value = models.CharField(max_length=2, choices=Choice.choices)
     rationale = models.TextField()
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField(auto_now=True)
 
@@ -391,7 +403,11 @@ class GoalJudgment(models.Model):
     rating = models.CharField(max_length=16, choices=Rating.choices)
     rationale = models.TextField()
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField(auto_now=True)
 
@@ -441,7 +457,11 @@ class Finding(PracticeRef):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     text = models.TextField()
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -17,7 +17,8 @@ from assessments.engine_input import AppraisalState
 
 # Pixels of the viewBox; every coordinate is an integer.
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 46, 36
-SLOT, BAR, GROUP_GAP = 30, 20, 12
+SLOT, BAR, GROUP_GAP = 40, 24, 12
+SCALE = 1.5  # on-screen size of a viewBox unit, in CSS pixels
 LEVEL_HEIGHT = 32
 BAND_TOP = 14  # top of the maturity level bands and their labels
 LEGEND_WIDTH = 340  # the chart is never narrower than its legend
@@ -68,6 +69,18 @@ class Chart:
     bars: list[ChartBar]
     groups: list[ChartGroup]
     gridlines: list[tuple[int, int, str]]  # (y, y of the label, "CL n")
+
+    @property
+    def display_width(self) -> int:
+        return round(self.width * SCALE)
+
+    @property
+    def display_height(self) -> int:
+        return round(self.height * SCALE)
+
+    @property
+    def bar_width(self) -> int:
+        return BAR
 
     @property
     def band_top(self) -> int:

@@ -433,3 +433,53 @@ class ItsmProcess(models.Model):
         return (self.constellation.slug, self.name)
 
     natural_key.dependencies = ["models_catalog.processarea"]
+
+
+class ProcessAreaCorrespondenceManager(models.Manager["ProcessAreaCorrespondence"]):
+    def get_by_natural_key(
+        self, source_slug: str, source_acronym: str, target_slug: str, target_acronym: str
+    ) -> ProcessAreaCorrespondence:
+        return self.get(
+            source__constellation__slug=source_slug,
+            source__acronym=source_acronym,
+            target__constellation__slug=target_slug,
+            target__acronym=target_acronym,
+        )
+
+
+class ProcessAreaCorrespondence(models.Model):
+    """A PA that carries on the work of a PA of another constellation under another acronym.
+
+    PAs with the same acronym correspond without a row; a row names a pair that the acronyms do
+    not reveal (IRM in the 2007 draft and IRP in CMMI-SVC v1.3). It holds in both directions.
+    """
+
+    source = models.ForeignKey(
+        ProcessArea, on_delete=models.CASCADE, related_name="correspondences_out"
+    )
+    target = models.ForeignKey(
+        ProcessArea, on_delete=models.CASCADE, related_name="correspondences_in"
+    )
+    note = models.TextField(blank=True)
+
+    objects = ProcessAreaCorrespondenceManager()
+
+    class Meta:
+        ordering = ["source", "target"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target"], name="models_catalog_correspondence_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        source, target = self.source, self.target
+        return (
+            f"{source.acronym} ({source.constellation.slug}) → "
+            f"{target.acronym} ({target.constellation.slug})"
+        )
+
+    def natural_key(self) -> tuple[str, str, str, str]:
+        return (*self.source.natural_key(), *self.target.natural_key())
+
+    natural_key.dependencies = ["models_catalog.processarea"]

@@ -9,4 +9,10 @@ urlpatterns = [
     path("<str:slug>/itsm/", views.itsm, name="itsm"),
     path("<str:slug>/variants/<slug:variant>/", views.variant, name="variant"),
     path("<str:slug>/pa/<str:acronym>/", views.process_area, name="process_area"),
+    path("<str:slug>/compare/", views.compare_index, name="compare_index"),
+    path(
+        "<str:slug>/compare/<str:acronym>/<str:other>/<str:other_acronym>/",
+        views.compare,
+        name="compare",
+    ),
 ]

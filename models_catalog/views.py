@@ -1,9 +1,11 @@
-"""Catalog pages for signed-in users: constellations, variants, PAs, the ITSM mapping."""
+"""Catalog pages for signed-in users: constellations, variants, PAs, the ITSM mapping, and
+comparisons of a PA with its counterparts in other constellations."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from models_catalog import compare as comparing
 from models_catalog import selectors
 from models_catalog.models import Constellation, ModelVariant
 
@@ -66,6 +68,7 @@ def process_area(request: HttpRequest, slug: str, acronym: str) -> HttpResponse:
         {
             "constellation": constellation,
             "pa": pas[0],
+            "counterparts": selectors.counterparts(pas)[pas[0].pk],
             "generic_goals": selectors.generic_goals_with_practices(constellation=constellation),
         },
     )
@@ -82,5 +85,44 @@ def itsm(request: HttpRequest, slug: str) -> HttpResponse:
             "constellation": constellation,
             "covered": [p for p in processes if p.process_areas.all()],
             "uncovered": [p for p in processes if not p.process_areas.all()],
+        },
+    )
+
+
+@require_safe
+def compare_index(request: HttpRequest, slug: str) -> HttpResponse:
+    constellation = get_object_or_404(Constellation, slug=slug)
+    pas = list(constellation.process_areas.select_related("category").order_by("acronym"))
+    found = selectors.counterparts(pas)
+    return render(
+        request,
+        "models_catalog/compare_index.html",
+        {"constellation": constellation, "rows": [(pa, found[pa.pk]) for pa in pas]},
+    )
+
+
+@require_safe
+def compare(
+    request: HttpRequest, slug: str, acronym: str, other: str, other_acronym: str
+) -> HttpResponse:
+    pair = selectors.process_area_pair(
+        slug=slug, acronym=acronym, other=other, other_acronym=other_acronym
+    )
+    if pair is None:
+        raise Http404("No such process area.")
+    source, target = pair
+    others = selectors.counterparts([source])[source.pk]
+    return render(
+        request,
+        "models_catalog/compare.html",
+        {
+            "constellation": source.constellation,
+            "source": source,
+            "target": target,
+            "comparison": comparing.compare(
+                selectors.goal_tree(source), selectors.goal_tree(target)
+            ),
+            "note": next((c.note for c in others if c.process_area.pk == target.pk), ""),
+            "other_counterparts": [c for c in others if c.process_area.pk != target.pk],
         },
     )

@@ -68,6 +68,13 @@ class PracticeRow:
     findings: list[Finding] = field(default_factory=list)
 
     @property
+    def org_class(self) -> str:
+        """CSS class of the org value: v-FI … v-NY, v-pending, v-none."""
+        if self.org == PENDING:
+            return "v-pending"
+        return f"v-{self.org}" if self.org else "v-none"
+
+    @property
     def cells(self) -> str:
         """The instance values separated by tabs: one text run per row keeps big PDFs fast."""
         return "\t".join(self.values)
@@ -181,6 +188,10 @@ class Chart:
     @property
     def axis_x(self) -> float:
         return self.left - 6
+
+    @property
+    def axis_label_y(self) -> float:
+        return self.top - 8
 
 
 @dataclass
@@ -297,7 +308,7 @@ def _out_of_scope_reason(appraisal: Appraisal, item: ScopeItem | None, pa) -> st
 def _chart(state: AppraisalState, pa_rows: list[PARow], staged_target: int | None) -> Chart:
     top_level = max(state.catalog.capability_levels or (5,))
     rows = [row for row in pa_rows if row.in_scope or row.rating == rating.NOT_APPLICABLE]
-    left, top, step, level_height = 24.0, 10.0, 22.0, 18.0
+    left, top, step, level_height = 24.0, 16.0, 22.0, 18.0
     bottom = top + level_height * top_level
     bars = []
     for index, row in enumerate(rows):
