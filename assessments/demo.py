@@ -29,7 +29,9 @@ INSTANCES = [
     ("network-ops", "Network operations", "team"),
 ]
 # How mature each ML2 process area of Acme looks: weights of FI, LI, PI, NI.
-PROFILES = {"good": (6, 3, 1, 0), "fair": (3, 4, 2, 1), "weak": (1, 2, 4, 3)}
+PROFILES = {"good": (7, 3, 0, 0), "fair": (4, 4, 2, 0), "weak": (1, 2, 4, 3)}
+NEIGHBOUR = {"FI": "LI", "LI": "FI", "PI": "NI", "NI": "PI"}
+ACROSS = {"FI": "PI", "LI": "PI", "PI": "LI", "NI": "LI"}
 
 
 @transaction.atomic
@@ -98,11 +100,19 @@ def _demo_appraisal(organisation, variant, users) -> Appraisal:
         pa = state.catalog.process_areas[acronym]
         for code in state.results.process_areas[acronym].practices:
             practice = state.catalog.practice(acronym, code)
+            # Instances of one organisation mostly agree: each varies around a common value,
+            # and only now and then across the LI/PI line (which leaves a team judgment).
+            base = rng.choices(["FI", "LI", "PI", "NI"], weights=weights)[0]
             for instance in state.coverage.get(acronym, []):
-                # Leave the weakest areas partly unrated: the team is still at work.
+                # The weakest areas are still partly unrated: the team is at work on them.
                 if acronym in ("MA", "PPQA") and rng.random() < 0.6:
                     continue
-                value = rng.choices(["FI", "LI", "PI", "NI"], weights=weights)[0]
+                value = base
+                roll = rng.random()
+                if roll < 0.15:
+                    value = NEIGHBOUR[base]
+                elif roll < 0.18:
+                    value = ACROSS[base]
                 rows.append(
                     Characterization(
                         appraisal=appraisal,
