@@ -28,7 +28,7 @@ def constellation(request: HttpRequest, slug: str) -> HttpResponse:
         "models_catalog/constellation.html",
         {
             "constellation": obj,
-            "variants": obj.variants.all(),
+            "variants": obj.variants.select_related("constellation"),
             "by_category": selectors.group_by_category(pas),
             "by_level": selectors.group_by_maturity_level(pas),
             "generic_goals": selectors.generic_goals_with_practices(constellation=obj),
