@@ -773,7 +773,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(catalog, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(exchange, "bulk_create_with_history", fail)
+    monkeypatch.setattr(exchange.writer, "bulk_create_with_history", fail)
     data = example()
     data["organisation"] = "Brand new organisation"
     before = row_counts()

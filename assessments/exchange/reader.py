@@ -1,0 +1,502 @@
+"""Reading an exchange file: `load_exchange_file` parses it, `_Reader` checks it and turns it
+into a `_Plan` for the writer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from assessments.exchange.checks import _INVALID, _KEY, _Catalog, _Checks, _kind, _path
+from assessments.exchange.errors import (
+    BAD_CHOICE,
+    BAD_FORMAT,
+    BAD_JSON,
+    BAD_KEY,
+    CANNOT_READ,
+    CONTINUOUS_NEEDS_PROFILE,
+    DUPLICATE_INSTANCE,
+    DUPLICATE_OF,
+    EXPECTED,
+    FORMAT,
+    LISTED_TWICE,
+    NA_AND_OOS,
+    NAME_TAKEN,
+    NO_ORGANISATION,
+    NO_VARIANT,
+    NOT_A_GOAL,
+    NOT_COVERED,
+    NOT_UTF8,
+    STAGED_NEEDS_TARGET,
+    UNDEFINED_INSTANCE,
+    UNKNOWN_CONSTELLATION,
+    ExchangeError,
+)
+from assessments.models import (
+    Appraisal,
+    Finding,
+    GoalJudgment,
+    Instance,
+    Organisation,
+    PracticeJudgment,
+    Value,
+)
+from models_catalog.models import Constellation, ModelVariant, ProcessArea
+
+
+class _Object(dict):
+    """A JSON object that remembers the keys it had more than once (json keeps the last)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _object_pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        obj.repeated = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+    return obj
+
+
+def load_exchange_file(source: str | os.PathLike | IO) -> dict[str, Any]:
+    """Parse an exchange file given by path or as an open file (text or binary).
+
+    Raises ExchangeError for a file that cannot be read, is not UTF-8 or is not a JSON object;
+    bad JSON is reported with its line and column.
+    """
+    name = os.fspath(source) if isinstance(source, str | os.PathLike) else "the file"
+    try:
+        raw = Path(source).read_bytes() if isinstance(source, str | os.PathLike) else source.read()
+    except OSError as error:
+        raise ExchangeError([CANNOT_READ.format(name=name, error=error.strerror)]) from None
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ExchangeError([f"document: {NOT_UTF8.format(position=error.start)}"]) from None
+    try:
+        data = json.loads(raw, object_pairs_hook=_object_pairs)
+    except json.JSONDecodeError as error:
+        message = BAD_JSON.format(line=error.lineno, column=error.colno, error=error.msg)
+        raise ExchangeError([f"document: {message}"]) from None
+    if not isinstance(data, dict):
+        got = _kind(data)
+        raise ExchangeError([f"document: {EXPECTED.format(expected='an object', got=got)}"])
+    return data
+
+
+@dataclass
+class _InstancePlan:
+    key: str
+    name: str
+    kind: str
+    process_areas: list[ProcessArea]
+
+
+@dataclass
+class _Plan:
+    organisation_name: str
+    name: str
+    variant: ModelVariant
+    representation: str
+    target_maturity_level: int | None
+    target_profile: dict[str, int]
+    out_of_scope: list[ProcessArea]
+    not_applicable: dict[str, str]
+    status: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    team: str
+    instances: list[_InstancePlan] = field(default_factory=list)
+    characterizations: list[dict[str, Any]] = field(default_factory=list)
+    practice_judgments: list[dict[str, Any]] = field(default_factory=list)
+    goal_judgments: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Reader(_Checks):
+    """Checks a document and turns it into a _Plan; collects every problem, writes nothing."""
+
+    def __init__(self, organisation: Organisation | None):
+        self.organisation = organisation
+        self.errors: list[str] = []
+        self.catalog: _Catalog | None = None
+
+    # The document, section by section.
+
+    def read(self, data: Any) -> _Plan:
+        top = self.fields(
+            data,
+            "",
+            required=("format", "appraisal"),
+            optional=("organisation", "instances", "characterizations", "judgments", "findings"),
+        )
+        if top is None or "format" not in top:
+            raise ExchangeError(self.errors)
+        if top["format"] != FORMAT:
+            got = _kind(top["format"])
+            self.error("format", BAD_FORMAT.format(expected=FORMAT, got=got))
+            raise ExchangeError(self.errors)
+
+        organisation_name = self.read_organisation(top)
+        header = {}
+        if "appraisal" in top:
+            header = self.read_appraisal(top["appraisal"], organisation_name)
+        instances, coverage = self.read_instances(top, header)
+        plan_rows = {
+            "characterizations": self.read_characterizations(top, coverage),
+            **self.read_judgments(top),
+            "findings": self.read_findings(top),
+        }
+        if self.errors:
+            raise ExchangeError(self.errors)
+        return _Plan(
+            organisation_name=organisation_name, **header, instances=instances, **plan_rows
+        )
+
+    def read_organisation(self, top: dict) -> str:
+        if self.organisation is not None:
+            self.string(top, "organisation", "", default=None)
+            return self.organisation.name
+        if "organisation" not in top:
+            self.error("organisation", NO_ORGANISATION)
+            return ""
+        name = self.string(top, "organisation", "", blank=False, max_length=200)
+        return "" if name is _INVALID else name
+
+    def read_appraisal(self, value: Any, organisation_name: str) -> dict[str, Any]:
+        where = "appraisal"
+        app = self.fields(
+            value,
+            where,
+            required=("name", "constellation", "representation"),
+            optional=(
+                "additions",
+                "target_maturity_level",
+                "target_profile",
+                "out_of_scope",
+                "not_applicable",
+                "status",
+                "start_date",
+                "end_date",
+                "team",
+            ),
+        )
+        if app is None:
+            return {}
+        header: dict[str, Any] = {
+            "name": self.string(app, "name", where, blank=False, max_length=200),
+            "representation": self.choice(
+                app, "representation", where, Appraisal.Representation.values
+            ),
+            "status": self.choice(
+                app, "status", where, Appraisal.Status.values, default=Appraisal.Status.PLANNING
+            ),
+            "start_date": self.date(app, "start_date", where),
+            "end_date": self.date(app, "end_date", where),
+            "team": self.string(app, "team", where, default=""),
+        }
+        name = header["name"]
+        organisation = (
+            self.organisation or Organisation.objects.filter(name=organisation_name).first()
+        )
+        if (
+            name is not _INVALID
+            and organisation is not None
+            and Appraisal.objects.filter(organisation=organisation, name=name).exists()
+        ):
+            self.error(
+                "appraisal.name", NAME_TAKEN.format(name=name, organisation=organisation.name)
+            )
+
+        header["variant"] = self.read_variant(app)
+        staged = header["representation"] == Appraisal.Representation.STAGED
+        high = self.catalog.max_maturity_level if self.catalog else 5
+        level = self.integer(
+            app, "target_maturity_level", where, low=2, high=high, default=None, nullable=True
+        )
+        if staged and level is None:
+            self.error("appraisal.target_maturity_level", STAGED_NEEDS_TARGET)
+        header["target_maturity_level"] = level if staged else None
+        continuous = header["representation"] == Appraisal.Representation.CONTINUOUS
+        header["target_profile"] = self.read_profile(app, required=continuous)
+        if header["representation"] is _INVALID or staged:
+            # The profile of a staged appraisal is checked but not kept: DESIGN §6.
+            header["target_profile"] = {} if staged else _INVALID
+
+        header["out_of_scope"] = self.acronyms(app, "out_of_scope", where)
+        header["not_applicable"] = self.read_not_applicable(app, header["out_of_scope"])
+        return header
+
+    def read_variant(self, app: dict):
+        slug = self.string(app, "constellation", "appraisal")
+        additions = self.items(app, "additions", "appraisal")
+        names = []
+        for path, value in additions:
+            if not isinstance(value, str):
+                self.error(path, EXPECTED.format(expected="a string", got=_kind(value)))
+            elif value in names:
+                self.error(path, LISTED_TWICE.format(value=value))
+            else:
+                names.append(value)
+        if slug is _INVALID:
+            return _INVALID
+        constellation = Constellation.objects.filter(slug=slug).first()
+        if constellation is None:
+            self.error("appraisal.constellation", UNKNOWN_CONSTELLATION.format(slug=slug))
+            return _INVALID
+        if len(names) != len(additions) or not isinstance(app.get("additions", []), list):
+            return _INVALID
+        variant = next(
+            (v for v in constellation.variants.all() if set(v.additions) == set(names)), None
+        )
+        if variant is None:
+            self.error("appraisal.additions", NO_VARIANT.format(slug=slug, additions=sorted(names)))
+            return _INVALID
+        self.catalog = _Catalog(constellation, variant)
+        return variant
+
+    def read_profile(self, app: dict, *, required: bool):
+        where = "appraisal.target_profile"
+        value = app.get("target_profile")
+        if value is None:
+            if required:
+                self.error(where, CONTINUOUS_NEEDS_PROFILE)
+            return {} if not required else _INVALID
+        profile = self.fields(
+            value, where, optional=tuple(value) if isinstance(value, dict) else ()
+        )
+        if profile is None:
+            return _INVALID
+        if not profile and required:
+            self.error(where, CONTINUOUS_NEEDS_PROFILE)
+            return _INVALID
+        high = self.catalog.max_capability_level if self.catalog else 5
+        result, ok = {}, True
+        for acronym in profile:
+            pa = self.process_area(acronym, _path(where, acronym))
+            level = self.integer(profile, acronym, where, low=1, high=high)
+            if pa is _INVALID or level is _INVALID:
+                ok = False
+            else:
+                result[acronym] = level
+        return result if ok else _INVALID
+
+    def read_not_applicable(self, app: dict, out_of_scope) -> dict[str, str] | object:
+        where = "appraisal.not_applicable"
+        value = app.get("not_applicable", {})
+        na = self.fields(value, where, optional=tuple(value) if isinstance(value, dict) else ())
+        if na is None:
+            return _INVALID
+        oos = {pa.acronym for pa in out_of_scope} if out_of_scope is not _INVALID else set()
+        result, ok = {}, True
+        for acronym in na:
+            path = _path(where, acronym)
+            pa = self.process_area(acronym, path)
+            justification = self.string(na, acronym, where, blank=False)
+            if pa is not _INVALID and acronym in oos:
+                self.error(path, NA_AND_OOS.format(acronym=acronym))
+                ok = False
+            if pa is _INVALID or justification is _INVALID:
+                ok = False
+            else:
+                result[acronym] = justification
+        return result if ok else _INVALID
+
+    def read_instances(self, top: dict, header: dict) -> tuple[list[_InstancePlan], dict]:
+        """The instances, and the PAs each covers (None where unknown after a problem)."""
+        default = self.in_scope(header)
+        plans, coverage = [], {}
+        for path, entry in self.items(top, "instances", ""):
+            entry = self.fields(
+                entry, path, required=("key", "name"), optional=("kind", "process_areas")
+            )
+            if entry is None:
+                continue
+            key = self.string(entry, "key", path, blank=False, max_length=64)
+            if key is not _INVALID and not _KEY.match(key):
+                self.error(_path(path, "key"), BAD_KEY.format(value=key))
+                key = _INVALID
+            if key is not _INVALID and key in coverage:
+                self.error(path, DUPLICATE_INSTANCE.format(key=key))
+                key = _INVALID
+            name = self.string(entry, "name", path, blank=False, max_length=200)
+            kind = self.choice(
+                entry, "kind", path, Instance.Kind.values, default=Instance.Kind.SERVICE
+            )
+            pas = (
+                self.acronyms(entry, "process_areas", path) if "process_areas" in entry else default
+            )
+            if key is _INVALID:
+                continue
+            coverage[key] = None if pas is _INVALID else {pa.acronym for pa in pas}
+            if _INVALID not in (name, kind, pas):
+                plans.append(_InstancePlan(key=key, name=name, kind=kind, process_areas=pas))
+        return plans, coverage
+
+    def in_scope(self, header: dict):
+        """DESIGN §6: an instance covers every PA in scope unless it lists its own."""
+        if self.catalog is None or _INVALID in header.values() or not header:
+            return _INVALID
+        excluded = {pa.acronym for pa in header["out_of_scope"]} | set(header["not_applicable"])
+        if header["representation"] == Appraisal.Representation.STAGED:
+            top = header["target_maturity_level"]
+            chosen = [
+                pa for pa in self.catalog.pas.values() if 2 <= pa.maturity_level.number <= top
+            ]
+        else:
+            chosen = [self.catalog.pas[acronym] for acronym in header["target_profile"]]
+        return sorted(
+            (pa for pa in chosen if pa.acronym not in excluded), key=lambda pa: pa.acronym
+        )
+
+    def read_characterizations(self, top: dict, coverage: dict) -> list[dict[str, Any]]:
+        rows, seen = [], {}
+        for path, entry in self.items(top, "characterizations", ""):
+            entry = self.fields(
+                entry,
+                path,
+                required=("instance", "process_area", "practice"),
+                optional=("value", "note", "artifacts", "affirmations"),
+            )
+            if entry is None:
+                continue
+            key = self.string(entry, "instance", path)
+            pa = self.entry_pa(entry, path)
+            practice = self.practice_ref(entry, path, pa)
+            value = self.string(entry, "value", path, default=None, nullable=True)
+            if value and value is not _INVALID and value not in Value.values:
+                choices = ", ".join(Value.values)
+                self.error(_path(path, "value"), BAD_CHOICE.format(value=value, choices=choices))
+                value = _INVALID
+            texts = {
+                name: self.string(entry, name, path, default="")
+                for name in ("note", "artifacts", "affirmations")
+            }
+            if key is not _INVALID:
+                if key not in coverage:
+                    self.error(path, UNDEFINED_INSTANCE.format(key=key))
+                    key = _INVALID
+                elif (
+                    pa is not _INVALID
+                    and coverage[key] is not None
+                    and (pa.acronym not in coverage[key])
+                ):
+                    self.error(path, NOT_COVERED.format(key=key, acronym=pa.acronym))
+            if _INVALID in (key, pa, practice):
+                continue
+            identity = (key, pa.acronym, practice.code)
+            if identity in seen:
+                what = " ".join(identity)
+                self.error(path, DUPLICATE_OF.format(other=seen[identity], what=what))
+                continue
+            seen[identity] = path
+            if value is _INVALID or _INVALID in texts.values():
+                continue
+            texts = {name: text.strip() for name, text in texts.items()}
+            if value or any(texts.values()):
+                rows.append(
+                    {
+                        "instance": key,
+                        "process_area": pa,
+                        "practice": practice,
+                        "value": value or "",
+                        **texts,
+                    }
+                )
+        return rows
+
+    def read_judgments(self, top: dict) -> dict[str, list[dict[str, Any]]]:
+        result: dict[str, list] = {"practice_judgments": [], "goal_judgments": []}
+        if "judgments" not in top:
+            return result
+        judgments = self.fields(top["judgments"], "judgments", optional=("practices", "goals"))
+        if judgments is None:
+            return result
+        seen: dict[tuple, str] = {}
+        for path, entry in self.items(judgments, "practices", "judgments"):
+            entry = self.fields(
+                entry, path, required=("process_area", "practice", "value", "rationale")
+            )
+            if entry is None:
+                continue
+            pa = self.entry_pa(entry, path)
+            practice = self.practice_ref(entry, path, pa)
+            value = self.choice(entry, "value", path, PracticeJudgment.Choice.values)
+            rationale = self.string(entry, "rationale", path, blank=False)
+            if _INVALID in (pa, practice, value, rationale):
+                continue
+            identity = (pa.acronym, practice.code)
+            if self.unique(identity, seen, path):
+                result["practice_judgments"].append(
+                    {
+                        "process_area": pa,
+                        "practice": practice,
+                        "value": value,
+                        "rationale": rationale.strip(),
+                    }
+                )
+        for path, entry in self.items(judgments, "goals", "judgments"):
+            entry = self.fields(
+                entry, path, required=("process_area", "goal", "rating", "rationale")
+            )
+            if entry is None:
+                continue
+            pa = self.entry_pa(entry, path)
+            code = self.string(entry, "goal", path)
+            goal = _INVALID
+            if pa is not _INVALID and code is not _INVALID:
+                goal = self.catalog.goal(pa.acronym, code) or _INVALID
+                if goal is _INVALID:
+                    self.error(
+                        _path(path, "goal"), NOT_A_GOAL.format(code=code, acronym=pa.acronym)
+                    )
+            rating = self.choice(entry, "rating", path, GoalJudgment.Rating.values)
+            rationale = self.string(entry, "rationale", path, blank=False)
+            if _INVALID in (pa, goal, rating, rationale):
+                continue
+            if self.unique((pa.acronym, goal.code), seen, path):
+                result["goal_judgments"].append(
+                    {
+                        "process_area": pa,
+                        "goal": goal,
+                        "rating": rating,
+                        "rationale": rationale.strip(),
+                    }
+                )
+        return result
+
+    def read_findings(self, top: dict) -> list[dict[str, Any]]:
+        rows = []
+        for path, entry in self.items(top, "findings", ""):
+            entry = self.fields(
+                entry, path, required=("process_area", "kind", "text"), optional=("practice",)
+            )
+            if entry is None:
+                continue
+            pa = self.entry_pa(entry, path)
+            practice = self.practice_ref(entry, path, pa, default=None)
+            kind = self.choice(entry, "kind", path, Finding.Kind.values)
+            text = self.string(entry, "text", path, blank=False)
+            if _INVALID not in (pa, practice, kind, text):
+                rows.append(
+                    {"process_area": pa, "practice": practice, "kind": kind, "text": text.strip()}
+                )
+        return rows
+
+    def entry_pa(self, entry: dict, path: str):
+        if "process_area" not in entry:
+            return _INVALID
+        return self.process_area(entry["process_area"], _path(path, "process_area"))
+
+    def unique(self, identity: tuple, seen: dict, path: str) -> bool:
+        if identity in seen:
+            what = " ".join(identity)
+            self.error(path, DUPLICATE_OF.format(other=seen[identity], what=what))
+            return False
+        seen[identity] = path
+        return True
