@@ -85,7 +85,7 @@ class Catalog:
 
 
 def load_catalog(variant: ModelVariant) -> Catalog:
-    """Six queries: PAs with category and level, goals, practices, GGs, GPs, levels."""
+    """Seven queries: PAs with category and level, goals, practices, GGs, GPs, both levels."""
     constellation = variant.constellation
     pas = (
         ProcessArea.objects.filter(constellation=constellation)
@@ -269,9 +269,9 @@ def appraisal_input(
 def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None) -> AppraisalState:
     """Read the appraisal and rate it: a fixed number of queries whatever its size.
 
-    Eight queries (plus six for the catalog unless given): scope, instances, coverage, cell
+    Seven queries (plus seven for the catalog unless given): scope, instances, coverage, cell
     values, the two kinds of judgments, findings. The querysets drop the models' default
-    ordering: it joins five tables per row, and neither the engine nor the callers need it.
+    ordering: it adds 14 joins per row, and neither the engine nor the callers need it.
     Full characterization rows are read only if `cells` is used.
     """
     catalog = catalog or load_catalog(appraisal.variant)

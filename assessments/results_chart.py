@@ -20,6 +20,7 @@ LEFT, RIGHT, TOP, BOTTOM = 44, 12, 46, 36
 SLOT, BAR, GROUP_GAP = 40, 24, 12
 SCALE = 1.5  # on-screen size of a viewBox unit, in CSS pixels
 LEVEL_HEIGHT = 32
+STUB = 3  # height of the bar of a PA at CL0
 BAND_TOP = 14  # top of the maturity level bands and their labels
 LEGEND_WIDTH = 340  # the chart is never narrower than its legend
 
@@ -201,7 +202,8 @@ def _group(maturity_level: int, start: int, end: int, reached: int) -> ChartGrou
 def _bar(state: AppraisalState, acronym: str, target: int | None, x: int, baseline: int):
     result = state.results.process_areas[acronym]
     level = result.capability_level
-    height = (level or 0) * LEVEL_HEIGHT
+    # A PA in scope at CL0 still gets a thin bar, so its rating's colour shows.
+    height = (level or 0) * LEVEL_HEIGHT if level != 0 else STUB
     target_height = (target or 0) * LEVEL_HEIGHT
     name = f"{acronym} {state.catalog.process_areas[acronym].name}"
     if result.rating == rating.NOT_APPLICABLE:

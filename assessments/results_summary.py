@@ -48,7 +48,9 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+        return "  ".join(
+            cell.ljust(width) for cell, width in zip(cells, widths, strict=True)
+        ).rstrip()
 
     return [line(header), line(["-" * width for width in widths]), *map(line, rows)]
 
@@ -92,7 +94,9 @@ def summary_text(state: AppraisalState) -> str:
     lines += ["", f"Pending practice judgments: {len(results.pending)}"]
     for entry in results.pending:
         practice = results.process_areas[entry.process_area].practices[entry.practice]
-        values = ", ".join(f"{key} {value or 'unrated'}" for key, value in practice.instances.items())
+        values = ", ".join(
+            f"{key} {value or 'unrated'}" for key, value in practice.instances.items()
+        )
         lines.append(
             f"  {entry.process_area} {entry.practice}: {' or '.join(entry.choices)}? ({values})"
         )
@@ -108,9 +112,7 @@ def summary_text(state: AppraisalState) -> str:
         lines += ["", f"Ignored judgments: {len(results.invalid_judgments)}"]
         for judgment in results.invalid_judgments:
             reason = INVALID_WORDS.get(judgment.reason, judgment.reason)
-            lines.append(
-                f"  {judgment.process_area} {judgment.code} {judgment.value}: {reason}"
-            )
+            lines.append(f"  {judgment.process_area} {judgment.code} {judgment.value}: {reason}")
 
     lines.append("")
     if results.next_level is None:
@@ -120,7 +122,5 @@ def summary_text(state: AppraisalState) -> str:
         for blocker in results.blockers:
             reason = BLOCKER_WORDS.get(blocker.reason, blocker.reason)
             goals = f" ({', '.join(blocker.goals)})" if blocker.goals else ""
-            lines.append(
-                f"  ML{blocker.maturity_level} {blocker.process_area}: {reason}{goals}"
-            )
+            lines.append(f"  ML{blocker.maturity_level} {blocker.process_area}: {reason}{goals}")
     return "\n".join(lines) + "\n"

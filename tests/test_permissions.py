@@ -58,6 +58,17 @@ MATRIX: dict[str, tuple] = {
     ),
     "assessments:export_appraisal": (lambda c: {"code": c["code"]}, L, None, False),
     "assessments:results": (lambda c: {"code": c["code"]}, V, None, False),
+    # Team judgments (results page): lead appraisers only. Withdraw checks role and lock before
+    # looking the judgment up, so a judgment that does not exist (pk 0) tests them.
+    "assessments:practice_judgment": (lambda c: {"code": c["code"]}, None, L, True),
+    "assessments:goal_judgment": (lambda c: {"code": c["code"]}, None, L, True),
+    "assessments:practice_judgment_withdraw": (
+        lambda c: {"code": c["code"], "pk": 0},
+        None,
+        L,
+        True,
+    ),
+    "assessments:goal_judgment_withdraw": (lambda c: {"code": c["code"], "pk": 0}, None, L, True),
     "reports:findings": (lambda c: {"code": c["code"]}, V, None, False),
 }
 # The catalog is the same for every signed-in user: only anonymous access is refused.
@@ -67,6 +78,14 @@ CATALOG_URLS = {
     "models_catalog:itsm": {"slug": "cmmi-svc-draft-2007"},
     "models_catalog:variant": {"slug": "cmmi-svc-draft-2007", "variant": "cmmi-svc"},
     "models_catalog:process_area": {"slug": "cmmi-svc-draft-2007", "acronym": "IRM"},
+    "models_catalog:compare_index": {"slug": "cmmi-svc-draft-2007"},
+    # Only the draft is loaded here: any two of its PAs compare.
+    "models_catalog:compare": {
+        "slug": "cmmi-svc-draft-2007",
+        "acronym": "IRM",
+        "other": "cmmi-svc-draft-2007",
+        "other_acronym": "PRM",
+    },
 }
 
 

@@ -3,8 +3,8 @@
 `{% capability_chart state as chart %}` gives the chart geometry for
 `assessments/partials/capability_chart.svg.html`. `{{ section|practice_rows }}` renders the rows
 of a PA's practice × instance matrix in one step: the full model with 20 instances has about
-600 rows and
-12,000 cells, and a template loop per cell costs more than reading and rating the appraisal.
+600 rows and 12,000 cells, and a template loop per cell costs more than reading and rating the
+appraisal.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def practice_rows(section: dict) -> SafeString:
             goal_rating = row["goal_rating"]
             parts.append(
                 f'<tr><th colspan="{columns}" class="bg-body-tertiary">{escape(row["goal"])} '
-                f"{escape(row['goal_title'])} <span class=\"badge goal-badge "
+                f'{escape(row["goal_title"])} <span class="badge goal-badge '
                 f'{badge_class(goal_rating)}">{escape(rating_label(goal_rating))}</span></th></tr>'
             )
         result = row["result"]

@@ -365,7 +365,7 @@ def practice_judgment(request: HttpRequest, code) -> HttpResponse:
         membership,
         state,
         bound={key: form},
-        errors=[NOT_RECORDED, *_bound_fields(form, '')['errors']],
+        errors=[NOT_RECORDED, *_bound_fields(form, "")["errors"]],
         status=400,
     )
 
@@ -400,7 +400,7 @@ def goal_judgment(request: HttpRequest, code) -> HttpResponse:
         membership,
         state,
         bound={key: form},
-        errors=[NOT_RECORDED, *_bound_fields(form, '')['errors']],
+        errors=[NOT_RECORDED, *_bound_fields(form, "")["errors"]],
         status=400,
     )
 

@@ -353,7 +353,9 @@ def test_staged_range_stays_pending_until_the_team_decides(org, base_variant, le
     rate(appraisal, "CM", "PI", only=("SP 2.1",), instances=("hosting",))
     data = results_of(appraisal)
     # desk FI, hosting PI: the range {LI, PI}, pending; SG 2 cannot be rated.
-    assert data["pending"] == [{"process_area": "CM", "practice": "SP 2.1", "choices": ["LI", "PI"]}]
+    assert data["pending"] == [
+        {"process_area": "CM", "practice": "SP 2.1", "choices": ["LI", "PI"]}
+    ]
     assert data["process_areas"]["CM"]["practices"]["SP 2.1"] is None
     assert data["process_areas"]["CM"]["goals"]["SG 2"] == "not_rated"
     assert data["maturity_level"] == 1
@@ -381,7 +383,9 @@ def test_staged_judgments_that_do_not_apply_are_ignored(org, base_variant, lead)
     judge_goal(appraisal, "IRM", "SG 1", "unsatisfied", lead)  # no LI practice: nothing to review
     state = load_appraisal_state(appraisal)
     assert state.results.maturity_level == 2
-    assert [(j.kind, j.process_area, j.code, j.reason) for j in state.results.invalid_judgments] == [
+    assert [
+        (j.kind, j.process_area, j.code, j.reason) for j in state.results.invalid_judgments
+    ] == [
         ("practice", "REQM", "SP 1.1", "not_a_range"),
         ("goal", "IRM", "SG 1", "not_for_review"),
     ]

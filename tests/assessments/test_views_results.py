@@ -15,7 +15,9 @@ from assessments.forms_results import NOT_A_RANGE, NOT_FOR_REVIEW, RATIONALE_REQ
 from assessments.models import Appraisal, GoalJudgment, PracticeJudgment
 from tests.assessments.test_scenarios import ML2, make_appraisal, rate
 
-PAGE_QUERIES = 24  # session, user, appraisal, membership, catalog (6), state (8), page (5)
+# session, user, appraisal, membership · catalog (7) · scope, instances, coverage, values,
+# judgments (2), findings · level names, judgment history (2), the menu's memberships
+PAGE_QUERIES = 22
 
 
 def url(appraisal: Appraisal, suffix: str = "") -> str:
@@ -91,7 +93,9 @@ def test_the_page_shows_ratings_levels_and_the_breakdown(client, ranged, viewer)
         '<th scope="row" class="fw-normal"><strong>SP 2.1</strong> Track Change Requests</th>'
         '<td class="text-center org"><span class="badge text-bg-warning"'
     ) in text
-    assert '<td class="text-center value-FI">FI</td><td class="text-center value-PI">PI</td>' in text
+    assert (
+        '<td class="text-center value-FI">FI</td><td class="text-center value-PI">PI</td>' in text
+    )
 
 
 def test_viewers_and_team_members_see_no_judgment_forms(client, ranged, viewer, team_member):
@@ -120,7 +124,9 @@ def test_the_page_reflects_every_rating_change(client, ranged, viewer):
     assert "What blocks maturity level 3" in response.content.decode()
 
 
-def test_a_continuous_appraisal_shows_its_profile_and_equivalent_staging(client, org, base_variant, viewer):
+def test_a_continuous_appraisal_shows_its_profile_and_equivalent_staging(
+    client, org, base_variant, viewer
+):
     appraisal = make_appraisal(org, base_variant, profile={"REQM": 3, "IRM": 2})
     rate(appraisal, ["REQM", "IRM"])
     client.force_login(viewer)
@@ -164,13 +170,17 @@ def test_lead_turns_a_goal_unsatisfied(client, ranged, lead):
     response = client.post(url(ranged, "judgments/goal/"), goal_post(rationale="Weak evidence."))
     assert response.status_code == 302
     judgment = GoalJudgment.objects.get()
-    assert (judgment.goal_code, judgment.rating, judgment.decided_by) == ("SG 1", "unsatisfied", lead)
+    assert (judgment.goal_code, judgment.rating, judgment.decided_by) == (
+        "SG 1",
+        "unsatisfied",
+        lead,
+    )
     response = client.get(url(ranged))
     assert response.context["level"] == 1
     assert response.context["reviews"] == []
-    assert [(b["blocker"].process_area, b["blocker"].goals) for b in response.context["blockers"]] == [
-        ("REQM", ("SG 1",))
-    ]
+    assert [
+        (b["blocker"].process_area, b["blocker"].goals) for b in response.context["blockers"]
+    ] == [("REQM", ("SG 1",))]
 
 
 def test_a_judgment_needs_a_rationale(client, ranged, lead):
@@ -209,9 +219,16 @@ def test_lower_roles_may_not_judge_or_withdraw(client, ranged, lead, request, wh
     client.post(url(ranged, "judgments/practice/"), practice_post(rationale="x"))
     judgment = PracticeJudgment.objects.get()
     client.force_login(request.getfixturevalue(who))
-    assert client.post(url(ranged, "judgments/practice/"), practice_post(value="PI", rationale="y")).status_code == 403
+    assert (
+        client.post(
+            url(ranged, "judgments/practice/"), practice_post(value="PI", rationale="y")
+        ).status_code
+        == 403
+    )
     assert client.post(url(ranged, "judgments/goal/"), goal_post(rationale="y")).status_code == 403
-    assert client.post(url(ranged, f"judgments/practice/{judgment.pk}/withdraw/")).status_code == 403
+    assert (
+        client.post(url(ranged, f"judgments/practice/{judgment.pk}/withdraw/")).status_code == 403
+    )
     judgment.refresh_from_db()
     assert judgment.value == "LI" and GoalJudgment.objects.count() == 0
 
@@ -222,7 +239,9 @@ def test_a_final_appraisal_refuses_judgments(client, ranged, lead):
     Appraisal.objects.filter(pk=ranged.pk).update(status=Appraisal.Status.FINAL)
     judgment = PracticeJudgment.objects.get()
     assert client.post(url(ranged, "judgments/goal/"), goal_post(rationale="y")).status_code == 403
-    assert client.post(url(ranged, f"judgments/practice/{judgment.pk}/withdraw/")).status_code == 403
+    assert (
+        client.post(url(ranged, f"judgments/practice/{judgment.pk}/withdraw/")).status_code == 403
+    )
     assert PracticeJudgment.objects.count() == 1 and GoalJudgment.objects.count() == 0
     text = client.get(url(ranged)).content.decode()
     assert 'name="rationale"' not in text and "Withdraw" not in text
@@ -246,7 +265,9 @@ def test_lead_withdraws_judgments_and_the_history_keeps_them(client, ranged, lea
         ("recorded", "CM", "SP 2.1"),
     ]
     assert [p["entry"].practice for p in response.context["pending"]] == ["SP 2.1"]
-    assert "lea withdrew <strong>CM SP 2.1</strong>: LI — “First look.”" in response.content.decode()
+    assert (
+        "lea withdrew <strong>CM SP 2.1</strong>: LI — “First look.”" in response.content.decode()
+    )
 
 
 def test_withdrawing_another_appraisals_judgment_is_404(client, ranged, org, base_variant, lead):
@@ -290,7 +311,9 @@ def test_the_chart_is_a_self_contained_svg(ranged):
     assert not list(root.iter(f"{ns}script")) and "class=" not in svg.replace(
         'class="capability-chart"', ""
     )
-    bars = [g.find(f"{ns}title").text for g in root.iter(f"{ns}g") if g.find(f"{ns}title") is not None]
+    bars = [
+        g.find(f"{ns}title").text for g in root.iter(f"{ns}g") if g.find(f"{ns}title") is not None
+    ]
     # The ML2 PAs in scope and SAM (not applicable); the out-of-scope ML3 PAs block nothing here.
     assert len(bars) == 8
     assert "REQM Requirements Management: capability level 2, target 2 (satisfied)" in bars
