@@ -26,6 +26,7 @@ system-deps:
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata cmmi_svc_draft_2007 cmmi_dev_1_2 cmmi_svc_1_3
+	$(BIN)/python manage.py loaddata cmmi_correspondences
 	$(BIN)/python manage.py seed_demo
 
 run: demo

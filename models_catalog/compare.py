@@ -11,11 +11,11 @@ Practices are compared with practices wherever they sit in the PA, goals with go
 2. **renamed**: the same code on both sides, neither matched in pass 1, and titles that share
    enough of their words to be one item reworded ("Obtain an Understanding of Requirements" →
    "Understand Requirements"). Numbers do not always carry over between models (OPP SP 1.1 is
-   "Select Processes" in the 2007 draft but "Establish Quality and Process Performance Objectives" in
-   v1.3), so the same code under an unrelated title is not a rename but one item removed and another
-   added. Two goals with the same code are also a rename when a practice of one was matched to a
-   practice of the other: "Manage Incidents and Requests" (IRM SG 2) → "Identify, Control, and
-   Address Individual Incidents" (IRP SG 2), whose SP 2.1 renames IRM's.
+   "Select Processes" in the 2007 draft but "Establish Quality and Process Performance
+   Objectives" in v1.3), so the same code under an unrelated title is not a rename but one item
+   removed and another added. Two goals with the same code are also a rename when a practice of
+   one was matched to a practice of the other: "Manage Incidents and Requests" (IRM SG 2) →
+   "Identify, Control, and Address Individual Incidents" (IRP SG 2), whose SP 2.1 renames IRM's.
 3. **renamed** under another code: titles as alike, in words that few other titles use, e.g.
    "Estimate the Scope of the Project" (PP SP 1.1) → "Estimate the Scope of the Work" (WP SP 1.2).
 4. What is left is **removed** (only in the source) or **added** (only in the target).
@@ -46,7 +46,8 @@ RENAMED = 0.5
 RENAMED_OTHER_CODE_WEIGHTED = 0.3
 
 STOP_WORDS = frozenset(
-    "a an and are as at be by for from in is it its of on or that the their to will with".split()
+    {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "its"}
+    | {"of", "on", "or", "that", "the", "their", "to", "will", "with"}
 )
 
 PracticeInput = tuple[str, str]

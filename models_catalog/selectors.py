@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from models_catalog.compare import GoalInput
-
 from models_catalog.models import (
     Constellation,
     GenericGoal,
@@ -26,7 +25,9 @@ def constellation_list() -> QuerySet[Constellation]:
     return Constellation.objects.annotate(
         pa_count=Count("process_areas", distinct=True),
         variant_count=Count("variants", distinct=True),
-    ).prefetch_related("variants")
+    ).prefetch_related(
+        Prefetch("variants", queryset=ModelVariant.objects.select_related("constellation"))
+    )
 
 
 def _goals_and_practices() -> Prefetch:
@@ -44,7 +45,7 @@ def process_areas_with_practices(
     """PAs with category, level, goals and practices loaded: four queries whatever the size."""
     qs = (
         ProcessArea.objects.filter(constellation=constellation)
-        .select_related("category", "maturity_level")
+        .select_related("constellation", "category", "maturity_level")
         .prefetch_related(_goals_and_practices())
     )
     if acronyms is not None:

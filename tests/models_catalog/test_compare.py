@@ -71,7 +71,10 @@ STSM_V13 = [
     (
         "SG 1",
         "Establish Strategic Needs and Plans for Standard Services",
-        [("SP 1.1", "Gather and Analyze Data"), ("SP 1.2", "Establish Plans for Standard Services")],
+        [
+            ("SP 1.1", "Gather and Analyze Data"),
+            ("SP 1.2", "Establish Plans for Standard Services"),
+        ],
     ),
     (
         "SG 2",
@@ -90,8 +93,20 @@ CASES = {
         ["same SG 1 -> SG 1", "  same SP 1.1 -> SP 1.1", "  same SP 1.2 -> SP 1.2"],
     ),
     "case, punctuation and spacing do not count": (
-        [("SG 1", "Identify, Control, and Address Incidents", [("SP 1.1", "Use the Project's Plan")])],
-        [("SG 1", "identify control  and address incidents", [("SP 1.1", "use the projects plan")])],
+        [
+            (
+                "SG 1",
+                "Identify, Control, and Address Incidents",
+                [("SP 1.1", "Use the Project's Plan")],
+            )
+        ],
+        [
+            (
+                "SG 1",
+                "identify control  and address incidents",
+                [("SP 1.1", "use the projects plan")],
+            )
+        ],
         ["same SG 1 -> SG 1", "  same SP 1.1 -> SP 1.1"],
     ),
     "same code, title reworded: renamed": (
@@ -179,7 +194,13 @@ CASES = {
         ],
     ),
     "goals with the same code sharing a practice are renamed, however their titles differ": (
-        [("SG 2", "Manage Incidents and Requests", [("SP 2.1", "Identify Incidents and Requests")])],
+        [
+            (
+                "SG 2",
+                "Manage Incidents and Requests",
+                [("SP 2.1", "Identify Incidents and Requests")],
+            )
+        ],
         [
             (
                 "SG 2",
@@ -284,7 +305,9 @@ def test_identical_trees_have_no_change():
 
 
 def test_every_item_appears_once():
-    source = [(f"SG {g}", f"Goal {g}", [(f"SP {g}.{p}", f"P{g}{p}") for p in (1, 2)]) for g in (1, 2)]
+    source = [
+        (f"SG {g}", f"Goal {g}", [(f"SP {g}.{p}", f"P{g}{p}") for p in (1, 2)]) for g in (1, 2)
+    ]
     target = [("SG 1", "Goal 2", [("SP 1.1", "P21"), ("SP 1.2", "new")])]
     result = compare(source, target)
     sources = [p.source.code for g in result.goals for p in g.practices if p.source]
