@@ -46,13 +46,11 @@ def setup_django(database: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def timed(function, runs: int) -> tuple[list[float], object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return times, result
+def timed(function) -> tuple[float, float, object]:
+    """Wall-clock and CPU seconds of one call, and its result."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
 def measure(runs: int, instances: int) -> dict:
@@ -70,10 +68,20 @@ def measure(runs: int, instances: int) -> dict:
     report = findings_report(appraisal)
     html = findings_html(report)
 
-    floor, _ = timed(lambda: html_to_pdf(html), runs)
-    total, pdf = timed(lambda: findings_pdf(appraisal), runs)
-    select, _ = timed(lambda: findings_report(appraisal), runs)
-    render, _ = timed(lambda: findings_html(report), runs)
+    # Alternate the two measures so that a change in the machine's load hits both alike.
+    floor, floor_cpu, total, total_cpu, select, render = [], [], [], [], [], []
+    load = os.getloadavg()[0]
+    pdf = b""
+    for _ in range(runs):
+        wall, cpu, _ = timed(lambda: html_to_pdf(html))
+        floor.append(wall)
+        floor_cpu.append(cpu)
+        wall, cpu, pdf = timed(lambda: findings_pdf(appraisal))
+        total.append(wall)
+        total_cpu.append(cpu)
+        select.append(timed(lambda: findings_report(appraisal))[0])
+        render.append(timed(lambda: findings_html(report))[0])
+    load = max(load, os.getloadavg()[0])
     with CaptureQueriesContext(connection) as queries:
         findings_report(appraisal)
     pages = len(PdfReader(BytesIO(pdf)).pages)
@@ -88,55 +96,107 @@ def measure(runs: int, instances: int) -> dict:
             for detail in report.details
             for goal in detail.goals
         ),
+        "grid_lines": sum(
+            goal.grid.count("\n") + 1
+            for detail in report.details
+            for goal in detail.goals
+            if goal.practices
+        ),
         "pages": pages,
         "html_kb": len(html.encode()) / 1024,
         "pdf_kb": len(pdf) / 1024,
         "queries": len(queries),
         "floor": statistics.median(floor),
         "total": statistics.median(total),
+        "floor_cpu": statistics.median(floor_cpu),
+        "total_cpu": statistics.median(total_cpu),
+        "load": load,
         "select": statistics.median(select),
         "render": statistics.median(render),
         "floor_all": floor,
         "total_all": total,
+        "pair_ratio": statistics.median(t / f for t, f in zip(total, floor, strict=True)),
+        "floor_min": min(floor),
+        "total_min": min(total),
     }
 
 
 def section(result: dict) -> str:
+    import weasyprint
+
     ratio = result["total"] / result["floor"]
+    pair = result["pair_ratio"]
     overhead = result["total"] - result["floor"]
     ok_total = "met" if result["total"] < TARGET_TOTAL else "**missed**"
-    ok_ratio = "met" if ratio < TARGET_RATIO else "**missed**"
+    ok_ratio = "met" if pair < TARGET_RATIO else "**missed**"
     cpu = platform.processor() or platform.machine()
+    rows = [
+        ("measure", "median (s)"),
+        ("---", "---"),
+        (
+            "**total**: `findings_pdf(appraisal)`, as the download view "
+            "(read + rate + context + template + WeasyPrint)",
+            f"**{result['total']:.2f}**",
+        ),
+        (
+            "**floor**: WeasyPrint alone on the same pre-built HTML (`html_to_pdf`)",
+            f"**{result['floor']:.2f}**",
+        ),
+        (
+            "**ratio** total / floor, median of the run-by-run ratios",
+            f"**{pair:.3f}** ({(pair - 1) * 100:+.1f}%)",
+        ),
+        ("ratio of the medians", f"{ratio:.3f}"),
+        (
+            "best of the runs: total / floor (ratio)",
+            f"{result['total_min']:.2f} / {result['floor_min']:.2f} "
+            f"({result['total_min'] / result['floor_min']:.3f})",
+        ),
+        (
+            "CPU time of the process: total / floor",
+            f"{result['total_cpu']:.2f} / {result['floor_cpu']:.2f}",
+        ),
+        ("overhead total − floor", f"{overhead:.2f}"),
+        (
+            f"of which: `findings_report` (read, rate, shape; {result['queries']} queries)",
+            f"{result['select']:.2f}",
+        ),
+        ("of which: template rendering", f"{result['render']:.2f}"),
+    ]
+    table = "\n".join(f"| {a} | {b} |" for a, b in rows)
     return f"""{HEADING}
 
 `bench/bench_report.py` (issue 5). The appraisal of `bench/dataset.py`: the full draft model
 CMMI-SVC+OSM+SCON+SSD, **continuous, every PA at target CL5** (the largest report the model
 allows: SG practices plus GP 2.1–5.2 for each of the 25 PAs), {result["instances"]} instances,
 every required practice rated for every instance, some ranges and goal reviews left pending.
-Median of {result["runs"]} runs each, after one warm-up render; Python {platform.python_version()},
-{os.cpu_count()} CPU ({cpu}).
+Median of {result["runs"]} runs each, alternating, after one warm-up render; Python
+{platform.python_version()}, WeasyPrint {weasyprint.__version__}, {os.cpu_count()} CPU ({cpu}),
+load average {result["load"]:.1f} (other sessions share the machine: the CPU-time row is the figure
+that does not depend on them).
 
-| measure | median (s) |
-|---|---|
-| **total**: `findings_pdf(appraisal)`, as the download view (read + rate + context + template + WeasyPrint) | **{result["total"]:.2f}** |
-| **floor**: WeasyPrint alone on the same pre-built HTML (`html_to_pdf`) | **{result["floor"]:.2f}** |
-| ratio total / floor | **{ratio:.3f}** ({(ratio - 1) * 100:+.1f}%) |
-| overhead total − floor | {overhead:.2f} |
-| of which: `findings_report` (read, rate, shape; {result["queries"]} queries) | {result["select"]:.2f} |
-| of which: template rendering | {result["render"]:.2f} |
+{table}
 
 Size: {result["process_areas"]} PA sections, {result["practice_rows"]} practice rows,
 {result["cells"]:,} instance values, {result["pages"]} pages, HTML {result["html_kb"]:.0f} KB,
 PDF {result["pdf_kb"]:.0f} KB. Targets: total under {TARGET_TOTAL:.0f} s — {ok_total}; under
-{(TARGET_RATIO - 1) * 100:.0f}% over the floor — {ok_ratio}.
+{(TARGET_RATIO - 1) * 100:.0f}% over the floor — {ok_ratio}. Each run times the floor and then the
+total back to back, so their ratio compares like with like when other sessions load the machine;
+the median of those ratios is the figure held against the target.
 
 All runs (s): total {", ".join(f"{t:.2f}" for t in result["total_all"])}; floor
 {", ".join(f"{t:.2f}" for t in result["floor_all"])}.
 
-How the report stays fast (see docs/reports.md): the practice × instance matrix prints one row as
-three table cells, the instance values as one tab-separated text run with fixed tab stops instead
-of a cell per value (WeasyPrint's time grows with boxes, about 1 ms per table cell here); flat
-class selectors; one small vendored font family (WOFF, Latin subset); no Bootstrap in the PDF.
+How the report stays fast (docs/reports.md has the details): WeasyPrint spends about a
+millisecond per table cell on this machine and computes six pseudo-element styles per element, so
+the practice × instance matrix is not a table but, per goal, one `<pre>` of monospaced lines built
+in `reports/selectors.py` (`Grid`): {result["cells"]:,} values in {result["grid_lines"]} lines
+instead of {result["practice_rows"] * (result["instances"] + 3):,} table cells. Goal
+ratings sit inline (a float costs 0.2 s over 178 goals); the contents use a floated page number,
+not `leader()` (0.25 s) nor dotted borders (drawn dot by dot); the pending list shows value
+counts, not every instance's value; one small vendored font family per style (WOFF, Latin subset);
+no Bootstrap in the PDF. The remaining overhead over the floor is reading and rating the appraisal
+(a fixed number of queries) and the template, which only loops over pre-built rows.
 """
 
 

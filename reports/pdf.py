@@ -37,7 +37,10 @@ CONTENT_TYPES = {
 @cache
 def static_roots() -> tuple[Path, ...]:
     """The directories the fetcher may read: STATICFILES_DIRS, STATIC_ROOT, the report CSS's."""
-    roots = [Path(entry[1] if isinstance(entry, tuple) else entry) for entry in settings.STATICFILES_DIRS]
+    # A STATICFILES_DIRS entry is a path or a (prefix, path) pair.
+    roots = [
+        Path(entry[1] if isinstance(entry, tuple) else entry) for entry in settings.STATICFILES_DIRS
+    ]
     if settings.STATIC_ROOT:
         roots.append(Path(settings.STATIC_ROOT))
     roots.append(static_base())

@@ -8,6 +8,7 @@ prints. Its query count is fixed whatever the appraisal's size; the template doe
 from __future__ import annotations
 
 import datetime
+import textwrap
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -37,6 +38,15 @@ PENDING = "LI/PI?"
 # More instances than this and the practice matrices go on landscape pages.
 PORTRAIT_MAX_INSTANCES = 12
 BAR_WIDTH = 14.0  # capability profile, SVG user units
+CHART_DISPLAY_WIDTH = 640  # px, about an A4 portrait text column
+# The practice grid, in characters of the monospaced font at 7.5pt (report.css, `.grid`): an A4
+# page's text column holds 112 of them upright, 168 across.
+GRID_LINE_PORTRAIT = 110
+GRID_LINE_LANDSCAPE = 165
+GRID_CODE = 8  # "GP 2.10 "
+GRID_VALUE = 3  # "FI "
+GRID_ORG = 7  # "LI/PI?" and a judgment's "*"
+GRID_MIN_TITLE = 24
 
 
 @dataclass
@@ -68,16 +78,8 @@ class PracticeRow:
     findings: list[Finding] = field(default_factory=list)
 
     @property
-    def org_class(self) -> str:
-        """CSS class of the org value: v-FI … v-NY, v-pending, v-none."""
-        if self.org == PENDING:
-            return "v-pending"
-        return f"v-{self.org}" if self.org else "v-none"
-
-    @property
-    def cells(self) -> str:
-        """The instance values separated by tabs: one text run per row keeps big PDFs fast."""
-        return "\t".join(self.values)
+    def org_label(self) -> str:
+        return (self.org or "—") + ("*" if self.judged else "")
 
 
 @dataclass
@@ -87,10 +89,50 @@ class GoalBlock:
     rating: str
     judged: bool
     practices: list[PracticeRow]
+    grid: str = ""  # the practice × instance lines, see Grid
 
     @property
     def rating_label(self) -> str:
         return RATING_LABELS.get(self.rating, self.rating)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The practice × instance matrix as monospaced text: practice code, title, one column per
+    covering instance, the org value; a title too long for its column wraps onto further lines.
+
+    A PDF table with a cell per value costs WeasyPrint about a millisecond per cell (and six
+    pseudo-element styles per element): 20 instances × 600 practices would take far longer than
+    the whole report may. One <pre> per goal lays out in a fraction of that, and monospace keeps
+    every column aligned on screen and on paper.
+    """
+
+    instances: int
+    line_chars: int  # characters a line may hold at the grid's font size (report.css)
+    longest_title: int = 0  # the PA's longest practice title: no wider column than that needs
+
+    @property
+    def title_chars(self) -> int:
+        fixed = GRID_CODE + GRID_VALUE * self.instances + GRID_ORG
+        room = max(self.line_chars - fixed, GRID_MIN_TITLE)
+        return min(room, max(self.longest_title + 2, len("Practice") + 2))
+
+    def header(self, numbers: list[int]) -> str:
+        cells = "".join(f"{n:<{GRID_VALUE}}" for n in numbers)
+        return f"{'':<{GRID_CODE}}{'Practice':<{self.title_chars}}{cells}Org"
+
+    def lines(self, practice: PracticeRow) -> list[str]:
+        width = self.title_chars
+        title = textwrap.wrap(practice.title, width - 1) or [""]
+        cells = "".join(f"{value:<{GRID_VALUE}}" for value in practice.values)
+        first = f"{practice.code:<{GRID_CODE}}{title[0]:<{width}}{cells}{practice.org_label}"
+        return [first.rstrip()] + [f"{'':<{GRID_CODE}}{more}" for more in title[1:]]
+
+    def text(self, numbers: list[int], practices: list[PracticeRow]) -> str:
+        lines = [self.header(numbers)]
+        for practice in practices:
+            lines.extend(self.lines(practice))
+        return "\n".join(lines)
 
 
 @dataclass
@@ -112,14 +154,8 @@ class PADetail:
         return RATING_LABELS.get(self.rating, self.rating)
 
     @property
-    def header(self) -> str:
-        """The instance numbers, tab-separated like `PracticeRow.cells`."""
-        return "\t".join(str(column.number) for column in self.columns)
-
-    @property
-    def values_width(self) -> int:
-        """Width in px of the instance columns (tab stops of 24px, see report.css)."""
-        return 24 * max(len(self.columns), 1) + 8
+    def legend(self) -> str:
+        return " · ".join(f"{column.number} {column.name}" for column in self.columns)
 
 
 @dataclass
@@ -163,6 +199,10 @@ class Bar:
         return self.x + BAR_WIDTH
 
     @property
+    def value_y(self) -> float:
+        return self.y - 3
+
+    @property
     def reached(self) -> bool:
         return self.level is not None and self.target is not None and self.level >= self.target
 
@@ -186,6 +226,19 @@ class Chart:
         return self.bottom + 11
 
     @property
+    def scale(self) -> float:
+        """Display size over viewBox size: fill about a portrait text column, at most 2×."""
+        return min(2.0, CHART_DISPLAY_WIDTH / self.width)
+
+    @property
+    def display_width(self) -> int:
+        return round(self.width * self.scale)
+
+    @property
+    def display_height(self) -> int:
+        return round(self.height * self.scale)
+
+    @property
     def axis_x(self) -> float:
         return self.left - 6
 
@@ -207,7 +260,26 @@ class PendingRow:
     acronym: str
     code: str
     title: str
-    values: list[tuple[str, str]]  # (instance key, value)
+    values: list[tuple[int, str]]  # (instance number, value)
+
+    @property
+    def summary(self) -> str:
+        """Each value's count, and the instance numbers of every value but the one that more
+        than half of the instances gave: "FI 16 · LI 2 (4, 17) · PI 1 (8)"."""
+        groups: dict[str, list[int]] = {}
+        for number, value in self.values:
+            groups.setdefault(value, []).append(number)
+        order = [*rating.PRACTICE_VALUES, UNRATED]
+        majority = [v for v, numbers in groups.items() if 2 * len(numbers) > len(self.values)]
+        common = majority[0] if majority else None
+        parts = []
+        for value in sorted(groups, key=lambda v: order.index(v) if v in order else len(order)):
+            numbers = groups[value]
+            text = f"{value} {len(numbers)}"
+            if value != common:
+                text += " (" + ", ".join(str(n) for n in numbers) + ")"
+            parts.append(text)
+        return " · ".join(parts)
 
 
 @dataclass
@@ -345,6 +417,10 @@ def _chart(state: AppraisalState, pa_rows: list[PARow], staged_target: int | Non
     )
 
 
+def _practices(catalog, acronym: str, result: rating.PAResult) -> list:
+    return [p for code in result.practices if (p := catalog.practice(acronym, code))]
+
+
 def _judgment_row(acronym: str, code: str, judgment) -> JudgmentRow:
     user = judgment.decided_by
     return JudgmentRow(
@@ -378,6 +454,10 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
     findings_by_pa: dict[str, list[Finding]] = {}
     for finding in state.findings:
         findings_by_pa.setdefault(finding.process_area.acronym, []).append(finding)
+
+    widest = max((len(state.coverage.get(acr, [])) for acr in state.in_scope), default=0)
+    landscape = widest > PORTRAIT_MAX_INSTANCES
+    line_chars = GRID_LINE_LANDSCAPE if landscape else GRID_LINE_PORTRAIT
 
     in_scope, not_applicable, out_of_scope, pa_rows, details = [], [], [], [], []
     for acronym, result in results.process_areas.items():
@@ -427,6 +507,14 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
                 practices=[],
             )
         keys = [instance.key for instance in covering]
+        grid = Grid(
+            instances=len(covering),
+            line_chars=line_chars,
+            longest_title=max(
+                (len(practice.title) for practice in _practices(catalog, acronym, result)),
+                default=0,
+            ),
+        )
         for code, practice_result in result.practices.items():
             practice = catalog.practice(acronym, code)
             values = practice_result.instances
@@ -440,6 +528,9 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
                     findings=by_practice.get(code, []),
                 )
             )
+        column_numbers = [numbers[i.pk] for i in covering]
+        for block in blocks.values():
+            block.grid = grid.text(column_numbers, block.practices)
         details.append(
             PADetail(
                 acronym=acronym,
@@ -470,7 +561,7 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         row = ItsmRow(process.name, process.standard, process.note, pas)
         (itsm_covered if pas else itsm_uncovered).append(row)
 
-    keys_by_acronym = {acr: [i.key for i in insts] for acr, insts in state.coverage.items()}
+    covering_by_acronym = state.coverage
     pending = []
     for entry in results.pending:
         practice_result = results.process_areas[entry.process_area].practices[entry.practice]
@@ -481,8 +572,8 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
                 code=entry.practice,
                 title=practice.title if practice else "",
                 values=[
-                    (key, practice_result.instances.get(key) or UNRATED)
-                    for key in keys_by_acronym.get(entry.process_area, [])
+                    (numbers[i.pk], practice_result.instances.get(i.key) or UNRATED)
+                    for i in covering_by_acronym.get(entry.process_area, [])
                 ],
             )
         )
@@ -494,7 +585,8 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
 
     def sort_key(key: tuple[str, str]) -> tuple:
         acronym, code = key
-        return (order.index(acronym) if acronym in order else len(order), rating.code_sort_key(code))
+        position = order.index(acronym) if acronym in order else len(order)
+        return (position, rating.code_sort_key(code))
 
     practice_judgments = [
         _judgment_row(acr, code, state.practice_judgments[(acr, code)])
@@ -540,5 +632,5 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         practice_judgments=practice_judgments,
         goal_judgments=goal_judgments,
         findings=list(state.findings),
-        landscape=max((len(d.columns) for d in details), default=0) > PORTRAIT_MAX_INSTANCES,
+        landscape=landscape,
     )

@@ -70,6 +70,8 @@ MATRIX: dict[str, tuple] = {
     ),
     "assessments:goal_judgment_withdraw": (lambda c: {"code": c["code"], "pk": 0}, None, L, True),
     "reports:findings": (lambda c: {"code": c["code"]}, V, None, False),
+    "reports:findings_pdf": (lambda c: {"code": c["code"]}, V, None, False),
+    "reports:findings_xlsx": (lambda c: {"code": c["code"]}, V, None, False),
 }
 # The catalog is the same for every signed-in user: only anonymous access is refused.
 CATALOG_URLS = {
