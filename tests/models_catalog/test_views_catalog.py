@@ -40,10 +40,14 @@ def test_constellation_page_groups_by_category_and_level(signed_in):
 
 
 def test_process_area_page_shows_goals_and_practices(signed_in):
-    html = signed_in.get(reverse("models_catalog:process_area", args=[SLUG, "IRM"])).content.decode()
+    html = signed_in.get(
+        reverse("models_catalog:process_area", args=[SLUG, "IRM"])
+    ).content.decode()
     assert "Incident and Request Management" in html
     assert "SP 2.4 Communicate and Validate the Resolution of Incidents and Requests" in html
-    assert signed_in.get(reverse("models_catalog:process_area", args=[SLUG, "XYZ"])).status_code == 404
+    assert (
+        signed_in.get(reverse("models_catalog:process_area", args=[SLUG, "XYZ"])).status_code == 404
+    )
 
 
 def test_itsm_view_flags_the_processes_no_pa_covers(signed_in):
