@@ -312,7 +312,14 @@ def characterization_set(
     try:
         with transaction.atomic():
             # Lock the row so two saves of the same cell are serialised and compared.
-            current = Characterization.objects.select_for_update().filter(**lookup).first()
+            # order_by("pk"): the default ordering joins nullable FKs, which PostgreSQL
+            # cannot lock (FOR UPDATE on the nullable side of an outer join).
+            current = (
+                Characterization.objects.select_for_update(of=("self",))
+                .filter(**lookup)
+                .order_by("pk")
+                .first()
+            )
             if current is None:
                 if expected_version != 0:
                     raise ValidationError("This rating no longer exists; reload the page.")
