@@ -30,7 +30,7 @@ demo: install
 	$(BIN)/python manage.py seed_demo
 
 run: demo
-	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install system-deps
 	DEBUG=false $(BIN)/pytest -n 2 --dist loadfile
