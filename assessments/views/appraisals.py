@@ -142,7 +142,10 @@ def appraisal_edit(request: HttpRequest, code) -> HttpResponse:
 
 
 def scope(request: HttpRequest, code) -> HttpResponse:
-    appraisal, membership = appraisal_for(request, code)
+    post = request.method == "POST"
+    appraisal, membership = appraisal_for(
+        request, code, Role.LEAD_APPRAISER if post else Role.VIEWER, write=post
+    )
     items = list(
         appraisal.scope_items.select_related(
             "process_area__maturity_level", "process_area__category"
@@ -155,26 +158,22 @@ def scope(request: HttpRequest, code) -> HttpResponse:
     if appraisal.representation == Appraisal.Representation.STAGED:
         for form in forms:
             del form.fields["target_capability_level"]
-    if request.method == "POST":
-        appraisal, membership = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
-        if all(form.is_valid() for form in forms):
-            try:
-                with transaction.atomic():
-                    for form, item in zip(forms, items, strict=True):
-                        services.scope_item_update(
-                            item=item,
-                            applicability=form.cleaned_data["applicability"],
-                            justification=form.cleaned_data["justification"],
-                            target_capability_level=form.cleaned_data.get(
-                                "target_capability_level"
-                            ),
-                            user=request.user,
-                        )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, "Scope saved.")
-                return redirect("assessments:scope", code=appraisal.code)
+    if post and all(form.is_valid() for form in forms):
+        try:
+            with transaction.atomic():
+                for form, item in zip(forms, items, strict=True):
+                    services.scope_item_update(
+                        item=item,
+                        applicability=form.cleaned_data["applicability"],
+                        justification=form.cleaned_data["justification"],
+                        target_capability_level=form.cleaned_data.get("target_capability_level"),
+                        user=request.user,
+                    )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Scope saved.")
+            return redirect("assessments:scope", code=appraisal.code)
     state = load_appraisal_state(appraisal)
     rows = [
         {
@@ -199,8 +198,23 @@ def _scope_pas(appraisal: Appraisal):
     return [state.catalog.process_areas[acr] for acr in state.in_scope]
 
 
+def _save_instance(form: InstanceForm, appraisal: Appraisal, user) -> Instance:
+    return services.instance_save(
+        appraisal=appraisal,
+        instance=form.instance if form.instance.pk else None,
+        key=form.cleaned_data["key"],
+        name=form.cleaned_data["name"],
+        kind=form.cleaned_data["kind"],
+        process_areas=list(form.cleaned_data["process_areas"]),
+        user=user,
+    )
+
+
 def instances(request: HttpRequest, code) -> HttpResponse:
-    appraisal, membership = appraisal_for(request, code)
+    post = request.method == "POST"
+    appraisal, membership = appraisal_for(
+        request, code, Role.LEAD_APPRAISER if post else Role.VIEWER, write=post
+    )
     form = None
     if membership.has_role(Role.LEAD_APPRAISER) and not appraisal.is_final:
         form = InstanceForm(
@@ -208,19 +222,10 @@ def instances(request: HttpRequest, code) -> HttpResponse:
             instance=Instance(appraisal=appraisal),
             process_areas=_scope_pas(appraisal),
         )
-    if request.method == "POST":
-        appraisal, membership = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
-        if form.is_valid():
-            instance = services.instance_save(
-                appraisal=appraisal,
-                key=form.cleaned_data["key"],
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                process_areas=list(form.cleaned_data["process_areas"]),
-                user=request.user,
-            )
-            messages.success(request, f"Instance {instance.name} added.")
-            return redirect("assessments:instances", code=appraisal.code)
+    if post and form.is_valid():
+        instance = _save_instance(form, appraisal, request.user)
+        messages.success(request, f"Instance {instance.name} added.")
+        return redirect("assessments:instances", code=appraisal.code)
     return render(
         request,
         "assessments/instances.html",
@@ -241,15 +246,7 @@ def instance_edit(request: HttpRequest, code, pk: int) -> HttpResponse:
         request.POST or None, instance=instance, process_areas=_scope_pas(appraisal)
     )
     if request.method == "POST" and form.is_valid():
-        services.instance_save(
-            appraisal=appraisal,
-            instance=instance,
-            key=form.cleaned_data["key"],
-            name=form.cleaned_data["name"],
-            kind=form.cleaned_data["kind"],
-            process_areas=list(form.cleaned_data["process_areas"]),
-            user=request.user,
-        )
+        _save_instance(form, appraisal, request.user)
         messages.success(request, f"Instance {instance.name} saved.")
         return redirect("assessments:instances", code=appraisal.code)
     return render(

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from assessments import rating, services
+from assessments import services
 from assessments.access import appraisal_for
 from assessments.engine_input import AppraisalState, load_appraisal_state
 from assessments.forms import CellForm, FindingForm
-from assessments.models import Appraisal, Characterization, Finding, Instance, Role, Value
+from assessments.models import Characterization, Finding, Role, Value
 
 
 def practice_slug(code: str) -> str:
@@ -100,7 +100,7 @@ def rate_pa(request: HttpRequest, code, acronym: str) -> HttpResponse:
     )
 
 
-def _cell_objects(appraisal: Appraisal, state: AppraisalState, acronym: str, instance_pk, slug):
+def _cell_objects(state: AppraisalState, acronym: str, instance_pk: int, slug: str):
     pa = _pa_or_404(state, acronym)
     code = practice_code(slug)
     if code not in state.results.process_areas[acronym].practices:
@@ -123,9 +123,7 @@ def cell(request: HttpRequest, code, acronym: str, instance: int, practice: str)
         return _cell_save(request, code, acronym, instance, practice)
     appraisal, membership = appraisal_for(request, code)
     state = load_appraisal_state(appraisal)
-    pa, code_, practice_obj, instance_obj = _cell_objects(
-        appraisal, state, acronym, instance, practice
-    )
+    pa, code_, practice_obj, instance_obj = _cell_objects(state, acronym, instance, practice)
     row = state.cells.get((instance_obj.pk, acronym, code_))
     return render(
         request,
@@ -154,9 +152,7 @@ def _cell_context(appraisal, membership, pa, code, practice, instance, row, **ex
 def _cell_save(request: HttpRequest, code, acronym: str, instance: int, practice: str):
     appraisal, membership = appraisal_for(request, code, Role.TEAM_MEMBER, write=True)
     state = load_appraisal_state(appraisal)
-    pa, code_, practice_obj, instance_obj = _cell_objects(
-        appraisal, state, acronym, instance, practice
-    )
+    pa, code_, practice_obj, instance_obj = _cell_objects(state, acronym, instance, practice)
     form = CellForm(request.POST)
     conflict = None
     status = 200
@@ -286,8 +282,6 @@ def findings(request: HttpRequest, code) -> HttpResponse:
         },
     )
 
-
-__all__ = ["Instance", "rating"]
 
 urlpatterns = [
     path("a/<uuid:code>/rate/<str:acronym>/", rate_pa, name="rate_pa"),

@@ -335,30 +335,44 @@ def _results_url(appraisal: Appraisal, anchor: str = "judgments") -> str:
     return reverse("assessments:results", args=[appraisal.code]) + f"#{anchor}"
 
 
-@require_POST
-def practice_judgment(request: HttpRequest, code) -> HttpResponse:
-    """Record (or change) the LI/PI judgment of a practice range (DESIGN §4.1)."""
+def _record_judgment(
+    request: HttpRequest,
+    code,
+    *,
+    kind: str,
+    form_class,
+    allowed,
+    target_field: str,
+    value_field: str,
+    save,
+) -> HttpResponse:
+    """Validate a judgment form against what the rules leave open now, then save it.
+
+    On a bad form the results page is rendered again with that form bound (status 400).
+    """
     appraisal, membership = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
     state = load_appraisal_state(appraisal)
-    form = PracticeJudgmentForm(request.POST, allowed=practice_ranges(state))
+    form = form_class(request.POST, allowed=allowed(state))
     if form.is_valid():
-        acronym, practice = form.cleaned_data["process_area"], form.cleaned_data["practice"]
+        acronym, target = form.cleaned_data["process_area"], form.cleaned_data[target_field]
+        value = form.cleaned_data[value_field]
         try:
-            services.practice_judgment_set(
+            save(
                 appraisal=appraisal,
                 process_area=state.catalog.process_areas[acronym],
-                practice=state.catalog.practice(acronym, practice),
-                value=form.cleaned_data["value"],
+                state=state,
+                acronym=acronym,
+                target=target,
+                value=value,
                 rationale=form.cleaned_data["rationale"],
                 user=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            value = form.cleaned_data["value"]
-            messages.success(request, RECORDED.format(acronym=acronym, code=practice, value=value))
+            messages.success(request, RECORDED.format(acronym=acronym, code=target, value=value))
             return redirect(_results_url(appraisal))
-    key = ("practice", request.POST.get("process_area"), request.POST.get("practice"))
+    key = (kind, request.POST.get("process_area"), request.POST.get(target_field))
     return _render(
         request,
         appraisal,
@@ -367,75 +381,83 @@ def practice_judgment(request: HttpRequest, code) -> HttpResponse:
         bound={key: form},
         errors=[NOT_RECORDED, *_bound_fields(form, "")["errors"]],
         status=400,
+    )
+
+
+@require_POST
+def practice_judgment(request: HttpRequest, code) -> HttpResponse:
+    """Record (or change) the LI/PI judgment of a practice range (DESIGN §4.1)."""
+
+    def save(*, appraisal, process_area, state, acronym, target, value, rationale, user):
+        services.practice_judgment_set(
+            appraisal=appraisal,
+            process_area=process_area,
+            practice=state.catalog.practice(acronym, target),
+            value=value,
+            rationale=rationale,
+            user=user,
+        )
+
+    return _record_judgment(
+        request,
+        code,
+        kind="practice",
+        form_class=PracticeJudgmentForm,
+        allowed=practice_ranges,
+        target_field="practice",
+        value_field="value",
+        save=save,
     )
 
 
 @require_POST
 def goal_judgment(request: HttpRequest, code) -> HttpResponse:
     """Settle a goal under review: satisfied, or turned unsatisfied (DESIGN §4.2)."""
-    appraisal, membership = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
-    state = load_appraisal_state(appraisal)
-    form = GoalJudgmentForm(request.POST, allowed=reviewable_goals(state))
-    if form.is_valid():
-        acronym, goal = form.cleaned_data["process_area"], form.cleaned_data["goal"]
-        try:
-            services.goal_judgment_set(
-                appraisal=appraisal,
-                process_area=state.catalog.process_areas[acronym],
-                goal=state.catalog.goal(acronym, goal),
-                rating=form.cleaned_data["rating"],
-                rationale=form.cleaned_data["rationale"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            value = form.cleaned_data["rating"]
-            messages.success(request, RECORDED.format(acronym=acronym, code=goal, value=value))
-            return redirect(_results_url(appraisal))
-    key = ("goal", request.POST.get("process_area"), request.POST.get("goal"))
-    return _render(
+
+    def save(*, appraisal, process_area, state, acronym, target, value, rationale, user):
+        services.goal_judgment_set(
+            appraisal=appraisal,
+            process_area=process_area,
+            goal=state.catalog.goal(acronym, target),
+            rating=value,
+            rationale=rationale,
+            user=user,
+        )
+
+    return _record_judgment(
         request,
-        appraisal,
-        membership,
-        state,
-        bound={key: form},
-        errors=[NOT_RECORDED, *_bound_fields(form, "")["errors"]],
-        status=400,
+        code,
+        kind="goal",
+        form_class=GoalJudgmentForm,
+        allowed=reviewable_goals,
+        target_field="goal",
+        value_field="rating",
+        save=save,
     )
+
+
+def _withdraw(request: HttpRequest, code, queryset, pk: int, label) -> HttpResponse:
+    appraisal, _ = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
+    judgment = get_object_or_404(queryset, pk=pk, appraisal=appraisal)
+    services.judgment_delete(judgment=judgment, user=request.user)
+    messages.success(
+        request, WITHDRAWN.format(acronym=judgment.process_area.acronym, code=label(judgment))
+    )
+    return redirect(_results_url(appraisal))
 
 
 @require_POST
 def practice_judgment_withdraw(request: HttpRequest, code, pk: int) -> HttpResponse:
-    appraisal, _ = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
-    judgment = get_object_or_404(
-        PracticeJudgment.objects.select_related(
-            "process_area", "specific_practice", "generic_practice"
-        ),
-        pk=pk,
-        appraisal=appraisal,
+    queryset = PracticeJudgment.objects.select_related(
+        "process_area", "specific_practice__goal", "generic_practice__generic_goal"
     )
-    services.judgment_delete(judgment=judgment, user=request.user)
-    messages.success(
-        request,
-        WITHDRAWN.format(acronym=judgment.process_area.acronym, code=judgment.practice_code),
-    )
-    return redirect(_results_url(appraisal))
+    return _withdraw(request, code, queryset, pk, lambda j: j.practice_code)
 
 
 @require_POST
 def goal_judgment_withdraw(request: HttpRequest, code, pk: int) -> HttpResponse:
-    appraisal, _ = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
-    judgment = get_object_or_404(
-        GoalJudgment.objects.select_related("process_area", "specific_goal", "generic_goal"),
-        pk=pk,
-        appraisal=appraisal,
-    )
-    services.judgment_delete(judgment=judgment, user=request.user)
-    messages.success(
-        request, WITHDRAWN.format(acronym=judgment.process_area.acronym, code=judgment.goal_code)
-    )
-    return redirect(_results_url(appraisal))
+    queryset = GoalJudgment.objects.select_related("process_area", "specific_goal", "generic_goal")
+    return _withdraw(request, code, queryset, pk, lambda j: j.goal_code)
 
 
 urlpatterns = [
