@@ -78,16 +78,41 @@ class Membership(models.Model):
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
 
 
-class Appraisal(models.Model):
-    class Representation(models.TextChoices):
-        STAGED = "staged", "Staged"
-        CONTINUOUS = "continuous", "Continuous"
+class AppraisalMethod(models.TextChoices):
+    A = "A", "SCAMPI A style (indicative levels)"
+    B = "B", "SCAMPI B style (no levels)"
+    C = "C", "SCAMPI C style (no levels)"
 
-    class Status(models.TextChoices):
-        PLANNING = "planning", "Planning"
-        RATING = "rating", "Rating"
-        REVIEW = "review", "Review"
-        FINAL = "final", "Final"
+
+class AppraisalEvidenceModel(models.TextChoices):
+    V1_2 = "v1.2", "v1.2: direct and indirect artifacts, affirmations"
+    V1_3 = "v1.3", "v1.3: artifacts and affirmations"
+
+
+class AppraisalCoveragePolicy(models.TextChoices):
+    OFF = "off", "Off"
+    ADVISORY = "advisory", "Advisory: shown, never blocks"
+    ENFORCED = "enforced", "Enforced: uncovered cells keep goals not rated"
+
+
+class AppraisalRepresentation(models.TextChoices):
+    STAGED = "staged", "Staged"
+    CONTINUOUS = "continuous", "Continuous"
+
+
+class AppraisalStatus(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    RATING = "rating", "Rating"
+    REVIEW = "review", "Review"
+    FINAL = "final", "Final"
+
+
+class Appraisal(models.Model):
+    Method = AppraisalMethod
+    EvidenceModel = AppraisalEvidenceModel
+    CoveragePolicy = AppraisalCoveragePolicy
+    Representation = AppraisalRepresentation
+    Status = AppraisalStatus
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
@@ -101,10 +126,22 @@ class Appraisal(models.Model):
     end_date = models.DateField(null=True, blank=True)
     team = models.TextField(blank=True, help_text="The appraisal team, one person per line.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNING)
+    method = models.CharField(max_length=1, choices=Method.choices, default=Method.A)
+    evidence_model = models.CharField(
+        max_length=8, choices=EvidenceModel.choices, default=EvidenceModel.V1_3
+    )
+    coverage_policy = models.CharField(
+        max_length=16, choices=CoveragePolicy.choices, default=CoveragePolicy.ADVISORY
+    )
+    sponsor = models.CharField(max_length=200, blank=True)
+    organisational_unit = models.CharField(max_length=200, blank=True)
+    # Raised by every write to the appraisal, in the write's own transaction: cached results
+    # and the live grid key on it.
+    revision = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "revision"])
 
     class Meta:
         ordering = ["organisation", "-created_at"]
@@ -113,12 +150,30 @@ class Appraisal(models.Model):
                 fields=["organisation", "name"], name="assessments_appraisal_unique_name"
             ),
             models.CheckConstraint(
-                condition=models.Q(representation__in=["staged", "continuous"]),
+                condition=models.Q(representation__in=AppraisalRepresentation.values),
                 name="assessments_appraisal_representation_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["planning", "rating", "review", "final"]),
+                condition=models.Q(status__in=AppraisalStatus.values),
                 name="assessments_appraisal_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(method__in=AppraisalMethod.values),
+                name="assessments_appraisal_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(evidence_model__in=AppraisalEvidenceModel.values),
+                name="assessments_appraisal_evidence_model_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(coverage_policy__in=AppraisalCoveragePolicy.values),
+                name="assessments_appraisal_coverage_policy_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="assessments_appraisal_end_after_start",
             ),
             models.CheckConstraint(
                 condition=models.Q(representation="continuous")
@@ -167,13 +222,16 @@ class StatusChange(models.Model):
         return f"{self.appraisal}: {self.from_status} → {self.to_status}"
 
 
+class ScopeItemApplicability(models.TextChoices):
+    APPLICABLE = "applicable", "Applicable"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+
+
 class ScopeItem(models.Model):
     """A PA of the appraisal's variant: its declared applicability and, continuous, its target."""
 
-    class Applicability(models.TextChoices):
-        APPLICABLE = "applicable", "Applicable"
-        NOT_APPLICABLE = "not_applicable", "Not applicable"
-        OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+    Applicability = ScopeItemApplicability
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="scope_items")
     process_area = models.ForeignKey(ProcessArea, on_delete=models.PROTECT, related_name="+")
@@ -193,10 +251,17 @@ class ScopeItem(models.Model):
                 fields=["appraisal", "process_area"], name="assessments_scopeitem_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(
-                    applicability__in=["applicable", "not_applicable", "out_of_scope"]
-                ),
+                condition=models.Q(applicability__in=ScopeItemApplicability.values),
                 name="assessments_scopeitem_applicability_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(applicability="not_applicable", justification=""),
+                name="assessments_scopeitem_na_has_justification",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_capability_level__isnull=True)
+                | models.Q(target_capability_level__gte=1, target_capability_level__lte=5),
+                name="assessments_scopeitem_target_cl_range",
             ),
         ]
 
@@ -204,13 +269,16 @@ class ScopeItem(models.Model):
         return f"{self.appraisal}: {self.process_area.acronym} {self.get_applicability_display()}"
 
 
+class InstanceKind(models.TextChoices):
+    SERVICE = "service", "Service"
+    PROJECT = "project", "Project"
+    TEAM = "team", "Team"
+
+
 class Instance(models.Model):
     """A sampled service, project or team; it covers some or all PAs in scope."""
 
-    class Kind(models.TextChoices):
-        SERVICE = "service", "Service"
-        PROJECT = "project", "Project"
-        TEAM = "team", "Team"
+    Kind = InstanceKind
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="instances")
     key = models.SlugField(max_length=64)
@@ -225,6 +293,10 @@ class Instance(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["appraisal", "key"], name="assessments_instance_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=InstanceKind.values),
+                name="assessments_instance_kind_valid",
             ),
         ]
 
@@ -294,6 +366,9 @@ class Characterization(PracticeRef):
         blank=True, help_text="Affirmations (interviews), one per line."
     )
     version = models.PositiveIntegerField(default=1)
+    # The appraisal's revision this cell was last saved at: "what changed since revision N"
+    # for the live grid is one indexed range query.
+    revision = models.PositiveBigIntegerField(default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -306,6 +381,9 @@ class Characterization(PracticeRef):
     history = HistoricalRecords()
 
     class Meta:
+        indexes = [
+            models.Index(fields=["appraisal", "revision"], name="assessments_char_revision_idx"),
+        ]
         ordering = [
             "appraisal",
             "sampled_instance",
@@ -336,18 +414,23 @@ class Characterization(PracticeRef):
         return f"{where}: {self.value or '—'}"
 
 
+class PracticeJudgmentChoice(models.TextChoices):
+    LI = "LI", "Largely implemented"
+    PI = "PI", "Partially implemented"
+
+
 class PracticeJudgment(PracticeRef):
     """The team's choice of LI or PI where the instances disagree (DESIGN §4.1)."""
 
-    class Choice(models.TextChoices):
-        LI = "LI", "Largely implemented"
-        PI = "PI", "Partially implemented"
+    Choice = PracticeJudgmentChoice
 
     appraisal = models.ForeignKey(
         Appraisal, on_delete=models.CASCADE, related_name="practice_judgments"
     )
     value = models.CharField(max_length=2, choices=Choice.choices)
     rationale = models.TextField()
+    # Optimistic versioning, as for cells: a save based on an older version is a conflict.
+    version = models.PositiveIntegerField(default=1)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -374,7 +457,7 @@ class PracticeJudgment(PracticeRef):
             ),
             PracticeRef.exactly_one_practice("assessments_practicejudgment_one_practice"),
             models.CheckConstraint(
-                condition=models.Q(value__in=["LI", "PI"]),
+                condition=models.Q(value__in=PracticeJudgmentChoice.values),
                 name="assessments_practicejudgment_value_valid",
             ),
         ]
@@ -383,12 +466,15 @@ class PracticeJudgment(PracticeRef):
         return f"{self.process_area.acronym} {self.practice_code} judged {self.value}"
 
 
+class GoalJudgmentRating(models.TextChoices):
+    SATISFIED = "satisfied", "Satisfied"
+    UNSATISFIED = "unsatisfied", "Unsatisfied"
+
+
 class GoalJudgment(models.Model):
     """The team's decision on a satisfied goal with LI practices (DESIGN §4.2)."""
 
-    class Rating(models.TextChoices):
-        SATISFIED = "satisfied", "Satisfied"
-        UNSATISFIED = "unsatisfied", "Unsatisfied"
+    Rating = GoalJudgmentRating
 
     appraisal = models.ForeignKey(
         Appraisal, on_delete=models.CASCADE, related_name="goal_judgments"
@@ -402,6 +488,8 @@ class GoalJudgment(models.Model):
     )
     rating = models.CharField(max_length=16, choices=Rating.choices)
     rationale = models.TextField()
+    # Optimistic versioning, as for cells: a save based on an older version is a conflict.
+    version = models.PositiveIntegerField(default=1)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -432,7 +520,7 @@ class GoalJudgment(models.Model):
                 name="assessments_goaljudgment_one_goal",
             ),
             models.CheckConstraint(
-                condition=models.Q(rating__in=["satisfied", "unsatisfied"]),
+                condition=models.Q(rating__in=GoalJudgmentRating.values),
                 name="assessments_goaljudgment_rating_valid",
             ),
         ]
@@ -446,16 +534,44 @@ class GoalJudgment(models.Model):
         return f"{self.process_area.acronym} {self.goal_code} judged {self.rating}"
 
 
-class Finding(PracticeRef):
-    """A strength or weakness on a PA, optionally tied to one of its practices."""
+class FindingKind(models.TextChoices):
+    STRENGTH = "strength", "Strength"
+    WEAKNESS = "weakness", "Weakness"
 
-    class Kind(models.TextChoices):
-        STRENGTH = "strength", "Strength"
-        WEAKNESS = "weakness", "Weakness"
+
+class FindingValidation(models.TextChoices):
+    PENDING = "", "Not validated yet"
+    ACCEPTED = "accepted", "Accepted"
+    REVISED = "revised", "Revised"
+    REJECTED = "rejected", "Rejected"
+
+
+class Finding(PracticeRef):
+    """A strength or weakness on a PA, optionally narrowed to a goal, a practice and an instance.
+
+    `validation` is the participants' feedback on the preliminary finding (SCAMPI's preliminary
+    findings validation); a revised finding keeps its earlier text in the history.
+    """
+
+    Kind = FindingKind
+    Validation = FindingValidation
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="findings")
+    specific_goal = models.ForeignKey(
+        SpecificGoal, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    generic_goal = models.ForeignKey(
+        GenericGoal, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sampled_instance = models.ForeignKey(
+        Instance, null=True, blank=True, on_delete=models.CASCADE, related_name="findings"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     text = models.TextField()
+    validation = models.CharField(
+        max_length=16, choices=Validation.choices, blank=True, default=Validation.PENDING
+    )
+    validation_note = models.TextField(blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -472,8 +588,21 @@ class Finding(PracticeRef):
         constraints = [
             PracticeRef.exactly_one_practice("assessments_finding_practice", optional=True),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["strength", "weakness"]),
+                condition=models.Q(kind__in=FindingKind.values),
                 name="assessments_finding_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(validation__in=FindingValidation.values),
+                name="assessments_finding_validation_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(specific_goal__isnull=True)
+                | models.Q(generic_goal__isnull=True),
+                name="assessments_finding_at_most_one_goal",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(validation="rejected", validation_note=""),
+                name="assessments_finding_rejection_has_reason",
             ),
         ]
 

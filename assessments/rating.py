@@ -481,6 +481,22 @@ def _maturity_level(
     return reached
 
 
+def rate_process_area(model: ModelSpec, appraisal: AppraisalInput, acronym: str) -> PAResult:
+    """Rate one PA on its own (§4.0–4.4): what a cell save needs to redraw its row and badges.
+
+    Agrees with `rate(model, appraisal).process_areas[acronym]`; the appraisal input need only
+    carry this PA's characterizations and judgments. Raises KeyError for a PA not in the model.
+    """
+    pa = {spec.acronym: spec for spec in model.process_areas}[acronym]
+    scope = _scope_rating(pa, appraisal)
+    if scope is not None:
+        return PAResult(pa.acronym, pa.maturity_level, scope, None)
+    generic_goals = sorted(
+        model.generic_goals, key=lambda goal: (goal.capability_level, code_sort_key(goal.code))
+    )
+    return _rate_in_scope(pa, generic_goals, model, appraisal, _Collected())
+
+
 def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
     """Rate an appraisal against a model variant by the rules of DESIGN §4.
 

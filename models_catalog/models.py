@@ -175,6 +175,9 @@ class ProcessArea(models.Model):
     )
     # Empty for the core; the name of the optional addition (OSM, SCON, SSD, ...) otherwise.
     addition = models.CharField(max_length=16, blank=True)
+    # DESIGN §3: only some PAs (SAM in the shipped constellations) may be declared not
+    # applicable; any other PA left out of an appraisal is out of scope.
+    may_be_not_applicable = models.BooleanField(default=False)
 
     objects = ProcessAreaManager()
 

@@ -27,6 +27,7 @@ from assessments.rating import (
     ModelSpec,
     ProcessAreaSpec,
     rate,
+    rate_process_area,
 )
 
 PROPERTY = settings(max_examples=200, deadline=None)
@@ -292,3 +293,15 @@ def test_equivalent_staging_agrees_with_the_staged_maturity_level(data):
     assert {a: r.capability_level for a, r in staged.process_areas.items()} == {
         a: r.capability_level for a, r in continuous.process_areas.items()
     }
+
+
+@PROPERTY
+@given(data=st.data())
+def test_rating_one_process_area_agrees_with_rating_the_whole_appraisal(data):
+    """A cell save redraws its PA from `rate_process_area`: it must say what `rate` says."""
+    model = data.draw(st.sampled_from(MODELS))
+    appraisal = data.draw(appraisals(model))
+    assume(appraisal.representation == CONTINUOUS or appraisal.target_maturity_level)
+    whole = rate(model, appraisal)
+    for acronym in ACRONYMS:
+        assert rate_process_area(model, appraisal, acronym) == whole.process_areas[acronym]
