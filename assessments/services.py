@@ -19,6 +19,7 @@ from assessments.models import (
     ScopeItem,
     StatusChange,
 )
+from assessments.revision import LOCKED
 from models_catalog.models import (
     GenericGoal,
     GenericPractice,
@@ -28,7 +29,6 @@ from models_catalog.models import (
     SpecificPractice,
 )
 
-LOCKED = "The appraisal is final: reopen it before changing anything."
 REOPEN_NEEDS_REASON = "Reopening a final appraisal needs a reason."
 BAD_TRANSITION = "An appraisal cannot go from {old} to {new}."
 PA_NOT_IN_VARIANT = "{acronym} is not a process area of {variant}."

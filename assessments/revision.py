@@ -1,0 +1,45 @@
+"""The appraisal's revision: one counter that every write to an appraisal raises.
+
+Cached results and the live grid key on it. `begin_write` is the first statement of every write
+to an appraisal, inside the write's transaction: one UPDATE that locks the appraisal row, refuses
+a final appraisal and raises the revision. Because the status check is part of the same UPDATE, a
+save racing with the move to `final` either commits before it or is refused after it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from assessments.models import Appraisal
+
+LOCKED = "The appraisal is final: reopen it before changing anything."
+
+
+def begin_write(appraisal: Appraisal) -> int:
+    """Lock the appraisal row, refuse it when final, raise its revision; return the new revision.
+
+    Must run inside `transaction.atomic()`: the lock and the raised revision last until the
+    write commits. Sets `appraisal.revision` too. Raises ValidationError(LOCKED) when final.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("begin_write() must run inside transaction.atomic()")
+    updated = (
+        Appraisal.objects.filter(pk=appraisal.pk)
+        .exclude(status=Appraisal.Status.FINAL)
+        .update(revision=F("revision") + 1)
+    )
+    if not updated:
+        appraisal.status = Appraisal.Status.FINAL
+        raise ValidationError(LOCKED)
+    appraisal.revision = Appraisal.objects.values_list("revision", flat=True).get(pk=appraisal.pk)
+    return appraisal.revision
+
+
+def bump(appraisal: Appraisal) -> int:
+    """Raise the revision of a write that may touch a final appraisal (the status change itself,
+    reopening); inside the write's transaction. Returns the new revision."""
+    Appraisal.objects.filter(pk=appraisal.pk).update(revision=F("revision") + 1)
+    appraisal.revision = Appraisal.objects.values_list("revision", flat=True).get(pk=appraisal.pk)
+    return appraisal.revision
