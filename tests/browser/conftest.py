@@ -41,4 +41,9 @@ def page(browser):
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
-    context.close()
+    # Let requests in flight finish before the live server's database is flushed: on a busy
+    # machine a late htmx request otherwise hits a torn-down test database.
+    try:
+        page.wait_for_load_state("networkidle", timeout=10_000)
+    finally:
+        context.close()
