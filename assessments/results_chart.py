@@ -108,7 +108,7 @@ def target_level(state: AppraisalState, acronym: str) -> int | None:
     """The capability level the appraisal's target asks of a PA in scope: the highest capability
     level among its required generic goals (DESIGN §4.0), e.g. 2 for a staged target ML2."""
     result = state.results.process_areas[acronym]
-    if result.capability_level is None:
+    if result.rating in (rating.NOT_APPLICABLE, rating.OUT_OF_SCOPE):
         return None
     required = set(result.required_goals)
     levels = [
