@@ -33,6 +33,8 @@ BLOCKER_REASONS = {
     rating.NOT_REQUIRED: "the target does not rate the goals this level needs",
     rating.UNREACHABLE: "the model has no generic goal for the level",
 }
+CL_NOT_RATED = "not rated"  # a PA in scope whose capability level is not certain yet (§4.4)
+INDICATIVE = "Indicative maturity level — not an official SCAMPI A rating"
 UNRATED = "·"  # a covering instance without a value yet
 PENDING = "LI/PI?"
 # More instances than this and the practice matrices go on landscape pages.
@@ -154,6 +156,10 @@ class PADetail:
         return RATING_LABELS.get(self.rating, self.rating)
 
     @property
+    def cl_label(self) -> str:
+        return cl_label(self.rating, self.capability_level)
+
+    @property
     def legend(self) -> str:
         return " · ".join(f"{column.number} {column.name}" for column in self.columns)
 
@@ -178,10 +184,15 @@ class PARow:
     def in_scope(self) -> bool:
         return self.rating not in (rating.NOT_APPLICABLE, rating.OUT_OF_SCOPE)
 
+    @property
+    def cl_label(self) -> str:
+        return cl_label(self.rating, self.capability_level)
+
 
 @dataclass
 class Bar:
     acronym: str
+    bottom: float
     x: float
     level: int | None
     target: int | None
@@ -205,6 +216,23 @@ class Bar:
     @property
     def reached(self) -> bool:
         return self.level is not None and self.target is not None and self.level >= self.target
+
+    @property
+    def uncertain(self) -> bool:
+        """In scope, but the level is not certain yet: drawn hatched, labelled "not rated"."""
+        return self.level is None and self.rating not in (
+            rating.NOT_APPLICABLE,
+            rating.OUT_OF_SCOPE,
+        )
+
+    @property
+    def uncertain_height(self) -> float:
+        """The hatched area of an uncertain bar: up to the target (two levels without one)."""
+        return self.bottom - (self.target_y if self.target_y is not None else self.bottom - 36)
+
+    @property
+    def uncertain_y(self) -> float:
+        return self.bottom - self.uncertain_height
 
 
 @dataclass
@@ -305,6 +333,7 @@ class BlockerRow:
     maturity_level: int
     reason: str
     goals: str
+    failing: str = ""  # "SP 1.1 PI, GP 2.2 NI": already failing inside the goals
 
 
 @dataclass
@@ -345,6 +374,37 @@ class FindingsReport:
     @property
     def level(self) -> int | None:
         return self.maturity_level if self.staged else self.equivalent_maturity_level
+
+    @property
+    def shows_levels(self) -> bool:
+        """Method A shows indicative levels; methods B and C none (DESIGN §3 Method)."""
+        return self.appraisal.shows_levels
+
+    @property
+    def result_text(self) -> str:
+        """The appraisal's result in one line: the indicative level, or none for B and C."""
+        if not self.shows_levels:
+            return (
+                f"None: a method {self.appraisal.method} appraisal gives characterizations, "
+                "goal indications and findings, no maturity or capability level."
+            )
+        if self.staged:
+            return (
+                f"Indicative maturity level {self.maturity_level} (not an official SCAMPI A rating)"
+            )
+        return (
+            f"Indicative equivalent maturity level {self.equivalent_maturity_level} "
+            "(equivalent staging; not an official SCAMPI A rating)"
+        )
+
+
+def cl_label(pa_rating: str, level: int | None) -> str:
+    """ "CL2"; "not rated" for a PA in scope whose level is not certain yet; "—" out of scope."""
+    if level is not None:
+        return f"CL{level}"
+    if pa_rating in (rating.NOT_APPLICABLE, rating.OUT_OF_SCOPE):
+        return "—"
+    return CL_NOT_RATED
 
 
 def report_filename(appraisal: Appraisal, extension: str, day: datetime.date | None = None) -> str:
@@ -396,6 +456,7 @@ def _chart(state: AppraisalState, pa_rows: list[PARow], staged_target: int | Non
         bars.append(
             Bar(
                 acronym=row.acronym,
+                bottom=bottom,
                 x=x,
                 level=level,
                 target=target,
@@ -602,6 +663,10 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
             maturity_level=b.maturity_level,
             reason=BLOCKER_REASONS.get(b.reason, b.reason),
             goals=", ".join(b.goals),
+            failing=", ".join(
+                f"{code} {results.process_areas[b.process_area].practices[code].value}"
+                for code in b.failing_practices
+            ),
         )
         for b in results.blockers
     ]

@@ -60,7 +60,8 @@ def test_the_pdf_holds_organisation_level_process_areas_and_findings(demo):
     text = " ".join(demo.draft)
 
     assert demo.expected.organisation in text
-    assert f"Maturity level {demo.expected.maturity_level}" in text
+    assert f"Indicative maturity level {demo.expected.maturity_level}" in text
+    assert "not an official SCAMPI A rating" in text
     assert len(demo.expected.in_scope) == 7
     for name in demo.expected.in_scope:
         assert name in text

@@ -25,7 +25,13 @@ def test_scope_and_ratings(rated):
     assert report.next_level == 2
     rows = {row.acronym: row for row in report.pa_rows}
     assert (rows["REQM"].rating, rows["REQM"].capability_level) == ("satisfied", 2)
-    assert (rows["CM"].rating, rows["CM"].capability_level) == ("not_rated", 0)
+    # Rules v2: CM is partly rated, so its level is not certain: "not rated", never CL0.
+    assert (rows["CM"].rating, rows["CM"].capability_level) == ("not_rated", None)
+    assert (rows["CM"].cl_label, rows["REQM"].cl_label, rows["SAM"].cl_label) == (
+        "not rated",
+        "CL2",
+        "—",
+    )
     assert (rows["SAM"].rating, rows["SAM"].capability_level) == ("not_applicable", None)
     assert (rows["REQM"].strengths, rows["CM"].weaknesses) == (1, 2)
     assert [b.acronym for b in report.blockers] == ["CM", "IRM", "MA", "PMC", "PP", "PPQA"]
@@ -110,8 +116,9 @@ def test_chart_bars(rated):
 
     assert list(bars) == ["CM", "IRM", "MA", "PMC", "PP", "PPQA", "REQM", "SAM"]
     assert (bars["REQM"].level, bars["REQM"].target, bars["REQM"].reached) == (2, 2, True)
-    assert (bars["CM"].level, bars["CM"].reached) == (0, False)
-    assert (bars["SAM"].level, bars["SAM"].target) == (None, None)
+    assert (bars["CM"].level, bars["CM"].reached, bars["CM"].uncertain) == (None, False, True)
+    assert (bars["SAM"].level, bars["SAM"].target, bars["SAM"].uncertain) == (None, None, False)
+    assert bars["REQM"].uncertain is False
 
 
 def test_query_count_does_not_grow_with_the_appraisal(rated, lead, django_assert_num_queries):
