@@ -18,6 +18,8 @@ from assessments import rating
 from assessments.engine_input import AppraisalState, load_appraisal_state
 from assessments.models import Appraisal, Finding, ScopeItem, StatusChange
 from models_catalog.selectors import itsm_processes
+from reports.disclosure import Disclosure, disclosure_statement
+from reports.profile_chart import Chart, profile_chart
 
 RATING_LABELS = {
     rating.SATISFIED: "Satisfied",
@@ -39,8 +41,6 @@ UNRATED = "·"  # a covering instance without a value yet
 PENDING = "LI/PI?"
 # More instances than this and the practice matrices go on landscape pages.
 PORTRAIT_MAX_INSTANCES = 12
-BAR_WIDTH = 14.0  # capability profile, SVG user units
-CHART_DISPLAY_WIDTH = 640  # px, about an A4 portrait text column
 # The practice grid, in characters of the monospaced font at 7.5pt (report.css, `.grid`): an A4
 # page's text column holds 112 of them upright, 168 across.
 GRID_LINE_PORTRAIT = 110
@@ -190,92 +190,6 @@ class PARow:
 
 
 @dataclass
-class Bar:
-    acronym: str
-    bottom: float
-    x: float
-    level: int | None
-    target: int | None
-    height: float
-    y: float
-    target_y: float | None
-    rating: str
-
-    @property
-    def center(self) -> float:
-        return self.x + BAR_WIDTH / 2
-
-    @property
-    def right(self) -> float:
-        return self.x + BAR_WIDTH
-
-    @property
-    def value_y(self) -> float:
-        return self.y - 3
-
-    @property
-    def reached(self) -> bool:
-        return self.level is not None and self.target is not None and self.level >= self.target
-
-    @property
-    def uncertain(self) -> bool:
-        """In scope, but the level is not certain yet: drawn hatched, labelled "not rated"."""
-        return self.level is None and self.rating not in (
-            rating.NOT_APPLICABLE,
-            rating.OUT_OF_SCOPE,
-        )
-
-    @property
-    def uncertain_height(self) -> float:
-        """The hatched area of an uncertain bar: up to the target (two levels without one)."""
-        return self.bottom - (self.target_y if self.target_y is not None else self.bottom - 36)
-
-    @property
-    def uncertain_y(self) -> float:
-        return self.bottom - self.uncertain_height
-
-
-@dataclass
-class Chart:
-    """The capability profile as SVG coordinates (viewBox units), computed here, drawn by
-    `reports/partials/capability_profile.svg.html`."""
-
-    width: float
-    height: float
-    top: float
-    bottom: float
-    left: float
-    levels: list[tuple[int, float]]  # (level, y) gridlines
-    bars: list[Bar]
-    bar_width: float = BAR_WIDTH
-
-    @property
-    def label_y(self) -> float:
-        return self.bottom + 11
-
-    @property
-    def scale(self) -> float:
-        """Display size over viewBox size: fill about a portrait text column, at most 2×."""
-        return min(2.0, CHART_DISPLAY_WIDTH / self.width)
-
-    @property
-    def display_width(self) -> int:
-        return round(self.width * self.scale)
-
-    @property
-    def display_height(self) -> int:
-        return round(self.height * self.scale)
-
-    @property
-    def axis_x(self) -> float:
-        return self.left - 6
-
-    @property
-    def axis_label_y(self) -> float:
-        return self.top - 8
-
-
-@dataclass
 class ItsmRow:
     name: str
     standard: str
@@ -362,6 +276,7 @@ class FindingsReport:
     goal_judgments: list[JudgmentRow]
     findings: list[Finding]
     landscape: bool
+    disclosure: Disclosure | None = None
 
     @property
     def is_final(self) -> bool:
@@ -437,47 +352,6 @@ def _out_of_scope_reason(appraisal: Appraisal, item: ScopeItem | None, pa) -> st
     return "Not in the target profile."
 
 
-def _chart(state: AppraisalState, pa_rows: list[PARow], staged_target: int | None) -> Chart:
-    top_level = max(state.catalog.capability_levels or (5,))
-    rows = [row for row in pa_rows if row.in_scope or row.rating == rating.NOT_APPLICABLE]
-    left, top, step, level_height = 24.0, 16.0, 22.0, 18.0
-    bottom = top + level_height * top_level
-    bars = []
-    for index, row in enumerate(rows):
-        x = left + 6 + index * step
-        level = row.capability_level
-        if row.target:
-            target = int(row.target.removeprefix("CL"))
-        elif staged_target and row.in_scope:
-            target = min(staged_target, rating.MATURITY_CL_CAP)
-        else:
-            target = None
-        height = level_height * (level or 0)
-        bars.append(
-            Bar(
-                acronym=row.acronym,
-                bottom=bottom,
-                x=x,
-                level=level,
-                target=target,
-                height=height,
-                y=bottom - height,
-                target_y=bottom - level_height * target if target is not None else None,
-                rating=row.rating,
-            )
-        )
-    width = left + 12 + step * max(len(rows), 1)
-    return Chart(
-        width=width,
-        height=bottom + 26,
-        top=top,
-        bottom=bottom,
-        left=left,
-        levels=[(n, bottom - level_height * n) for n in range(top_level + 1)],
-        bars=bars,
-    )
-
-
 def _practices(catalog, acronym: str, result: rating.PAResult) -> list:
     return [p for code in result.practices if (p := catalog.practice(acronym, code))]
 
@@ -495,8 +369,8 @@ def _judgment_row(acronym: str, code: str, judgment) -> JudgmentRow:
 
 
 def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None) -> FindingsReport:
-    """The findings report of `appraisal`: the state's queries plus three (ITSM mapping, its PAs,
-    status history). Pass `state` when the caller already loaded it."""
+    """The findings report of `appraisal`: the state's queries plus four (ITSM mapping, its PAs,
+    status history, the lead appraisers). Pass `state` when the caller already loaded it."""
     state = state or load_appraisal_state(appraisal)
     catalog, results = state.catalog, state.results
     numbers = {instance.pk: n for n, instance in enumerate(state.instances, start=1)}
@@ -673,7 +547,7 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
     status_changes = list(
         StatusChange.objects.filter(appraisal=appraisal).select_related("user").order_by("at", "id")
     )
-    return FindingsReport(
+    report = FindingsReport(
         appraisal=appraisal,
         state=state,
         generated=timezone.localdate(),
@@ -688,7 +562,7 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         next_level=results.next_level,
         blockers=blockers,
         pa_rows=pa_rows,
-        chart=_chart(state, pa_rows, appraisal.target_maturity_level),
+        chart=profile_chart(state, pa_rows, appraisal.target_maturity_level),
         details=details,
         itsm_covered=itsm_covered,
         itsm_uncovered=itsm_uncovered,
@@ -699,3 +573,5 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         findings=list(state.findings),
         landscape=landscape,
     )
+    report.disclosure = disclosure_statement(appraisal, report.team, report.result_text)
+    return report
