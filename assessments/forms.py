@@ -12,6 +12,12 @@ from models_catalog.models import ModelVariant
 MEMBER_EXISTS = "{username} is already a member."
 NEW_USER_NEEDS_PASSWORD = "There is no user {username}: give a password to create the account."
 DATE_ORDER = "The appraisal cannot end before it starts."
+METHOD_HELP = (
+    "A: levels are derived and labelled indicative (no self-appraisal is an official SCAMPI A). "
+    "B and C: characterizations, goal indications and findings, no maturity or capability level."
+)
+SPONSOR_HELP = "Who commissioned the appraisal (named in the disclosure statement)."
+UNIT_HELP = "The part of the organisation the appraisal covers, e.g. IT Operations, Lyon."
 
 
 class DateInput(forms.DateInput):
@@ -48,6 +54,32 @@ class AppraisalCreateForm(forms.Form):
     end_date = forms.DateField(required=False, widget=DateInput)
     team = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One person per line."
+    )
+    sponsor = forms.CharField(max_length=200, required=False, help_text=SPONSOR_HELP)
+    organisational_unit = forms.CharField(
+        max_length=200, required=False, label="Organisational unit", help_text=UNIT_HELP
+    )
+    # Not required: a form without them (an older client) gets the defaults of DESIGN §6.
+    method = forms.TypedChoiceField(
+        choices=Appraisal.Method.choices,
+        initial=Appraisal.Method.A,
+        required=False,
+        empty_value=Appraisal.Method.A,
+        widget=forms.RadioSelect,
+        help_text=METHOD_HELP,
+    )
+    evidence_model = forms.TypedChoiceField(
+        choices=Appraisal.EvidenceModel.choices,
+        initial=Appraisal.EvidenceModel.V1_3,
+        required=False,
+        empty_value=Appraisal.EvidenceModel.V1_3,
+    )
+    coverage_policy = forms.TypedChoiceField(
+        choices=Appraisal.CoveragePolicy.choices,
+        initial=Appraisal.CoveragePolicy.ADVISORY,
+        required=False,
+        empty_value=Appraisal.CoveragePolicy.ADVISORY,
+        label="Evidence coverage policy",
     )
 
     def __init__(self, *args, organisation=None, **kwargs):
@@ -89,11 +121,29 @@ class AppraisalCreateForm(forms.Form):
 class AppraisalEditForm(forms.ModelForm):
     class Meta:
         model = Appraisal
-        fields = ["name", "target_maturity_level", "start_date", "end_date", "team"]
+        fields = [
+            "name",
+            "target_maturity_level",
+            "start_date",
+            "end_date",
+            "team",
+            "sponsor",
+            "organisational_unit",
+            "method",
+            "evidence_model",
+            "coverage_policy",
+        ]
         widgets = {
             "start_date": DateInput,
             "end_date": DateInput,
             "team": forms.Textarea(attrs={"rows": 3}),
+            "method": forms.RadioSelect,
+        }
+        labels = {"coverage_policy": "Evidence coverage policy"}
+        help_texts = {
+            "method": METHOD_HELP,
+            "sponsor": SPONSOR_HELP,
+            "organisational_unit": UNIT_HELP,
         }
 
     def __init__(self, *args, **kwargs):

@@ -196,6 +196,11 @@ class Appraisal(models.Model):
     def constellation(self):
         return self.variant.constellation
 
+    @property
+    def shows_levels(self) -> bool:
+        """Method A derives (indicative) levels; methods B and C show none (DESIGN §3 Method)."""
+        return self.method == self.Method.A
+
 
 class StatusChange(models.Model):
     """A move of an appraisal between statuses; reopening a final one must give a reason."""

@@ -1,11 +1,13 @@
 """Geometry of the capability chart (DESIGN §5: the results drawn as an SVG chart).
 
 One bar per process area, grouped by the PA's maturity level: the achieved capability level
-filled, the target capability level as a dashed outline. The same chart serves both
-representations: a staged target ML T asks each PA in scope for GG2 and, from ML3, GG3, so its
-target is CL2 or CL3. Levels come from the catalog and the results, never from constants.
-`templates/assessments/partials/capability_chart.svg.html` draws it (no JavaScript, so the PDF
-can include it too).
+filled, the target capability level as a dashed outline. A PA in scope whose level is not certain
+yet (rules v2, DESIGN §4.4) is drawn hatched grey up to its target and labelled "not rated",
+never as CL0. Levels are indicative (method A); methods B and C show no chart. The same chart
+serves both representations: a staged target ML T asks each PA in scope for GG2 and, from ML3,
+GG3, so its target is CL2 or CL3. Levels come from the catalog and the results, never from
+constants. `templates/assessments/partials/capability_chart.svg.html` draws it (no JavaScript, so
+the PDF can include it too).
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ SCALE = 1.5  # on-screen size of a viewBox unit, in CSS pixels
 LEVEL_HEIGHT = 32
 STUB = 3  # height of the bar of a PA at CL0
 BAND_TOP = 14  # top of the maturity level bands and their labels
-LEGEND_WIDTH = 340  # the chart is never narrower than its legend
+LEGEND_WIDTH = 470  # the chart is never narrower than its legend
+HATCH = "url(#capability-chart-hatch)"  # the <pattern> in capability_chart.svg.html
+NOT_RATED_LABEL = "not rated"
 
 FILL = {
     rating.SATISFIED: "#198754",
@@ -36,7 +40,7 @@ class ChartBar:
     acronym: str
     name: str
     rating: str
-    level: int | None  # achieved CL; None when not applicable or out of scope
+    level: int | None  # achieved CL; None when not applicable, out of scope or not certain yet
     target: int | None
     x: int
     y: int  # top of the achieved bar
@@ -44,10 +48,11 @@ class ChartBar:
     target_y: int
     target_height: int
     fill: str
-    label: str  # above the bar: "CL2", "n/a", "out"
+    label: str  # above the bar: "CL2", "not rated", "n/a", "out"
     label_y: int
     center: int
     title: str
+    uncertain: bool = False  # in scope, level not certain yet: hatched, "not rated"
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,7 @@ def target_level(state: AppraisalState, acronym: str) -> int | None:
     """The capability level the appraisal's target asks of a PA in scope: the highest capability
     level among its required generic goals (DESIGN §4.0), e.g. 2 for a staged target ML2."""
     result = state.results.process_areas[acronym]
-    if result.capability_level is None:
+    if result.rating in (rating.NOT_APPLICABLE, rating.OUT_OF_SCOPE):
         return None
     required = set(result.required_goals)
     levels = [
@@ -165,14 +170,14 @@ def capability_chart(state: AppraisalState) -> Chart:
         groups.append(_group(previous, group_start, x, reached))
     plot_right = x + GROUP_GAP // 2
     if results.representation == rating.STAGED:
-        title = f"Maturity level {results.maturity_level}"
+        title = f"Indicative maturity level {results.maturity_level}"
         summary = (
-            f"Staged, target ML{state.appraisal.target_maturity_level}: maturity level "
+            f"Staged, target ML{state.appraisal.target_maturity_level}: indicative maturity level "
             f"{results.maturity_level} reached."
         )
     else:
-        title = f"Capability profile · equivalent maturity level {reached}"
-        summary = f"Continuous: equivalent staging gives maturity level {reached}."
+        title = f"Capability profile · indicative equivalent maturity level {reached}"
+        summary = f"Continuous: equivalent staging gives indicative maturity level {reached}."
     return Chart(
         width=max(plot_right + RIGHT, LEGEND_WIDTH),
         height=baseline + BOTTOM,
@@ -202,14 +207,19 @@ def _group(maturity_level: int, start: int, end: int, reached: int) -> ChartGrou
 def _bar(state: AppraisalState, acronym: str, target: int | None, x: int, baseline: int):
     result = state.results.process_areas[acronym]
     level = result.capability_level
+    target_height = (target or 0) * LEVEL_HEIGHT
+    fill = FILL.get(result.rating, "#adb5bd")
     # A PA in scope at CL0 still gets a thin bar, so its rating's colour shows.
     height = (level or 0) * LEVEL_HEIGHT if level != 0 else STUB
-    target_height = (target or 0) * LEVEL_HEIGHT
     name = f"{acronym} {state.catalog.process_areas[acronym].name}"
     if result.rating == rating.NOT_APPLICABLE:
         label, title = "n/a", f"{name}: not applicable"
     elif result.rating == rating.OUT_OF_SCOPE:
         label, title = "out", f"{name}: out of scope, blocks the next maturity level"
+    elif level is None:
+        # Not certain yet: hatched up to the target, so it never reads as CL0.
+        height, fill, label = max(target_height, STUB), HATCH, NOT_RATED_LABEL
+        title = f"{name}: capability level not rated yet, target {target}"
     else:
         label = f"CL{level}"
         rated = result.rating.replace("_", " ")
@@ -226,9 +236,10 @@ def _bar(state: AppraisalState, acronym: str, target: int | None, x: int, baseli
         height=height,
         target_y=baseline - target_height,
         target_height=target_height,
-        fill=FILL.get(result.rating, "#adb5bd"),
+        fill=fill,
         label=label,
         label_y=baseline - max(height, target_height) - 4,
         center=x + SLOT // 2,
         title=title,
+        uncertain=fill == HATCH,
     )

@@ -3,7 +3,8 @@
 Everything comes from the engine's results (DESIGN §4); this module only lays them out: the
 maturity level (or equivalent staging), a table of process areas with rating, capability level
 and goal ratings, the pending practice judgments, the goals to review, the judgments the engine
-ignores, and what blocks the next maturity level.
+ignores, and what blocks the next maturity level. Method A labels the levels indicative; methods
+B and C print no maturity or capability level at all (DESIGN §3 Method).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ BLOCKER_WORDS = {
     rating.NOT_REQUIRED: "needs goals the target does not rate",
     rating.UNREACHABLE: "the model has no generic goal for the level",
 }
+INDICATIVE = "indicative, not an official SCAMPI A rating"
+NO_LEVELS = (
+    "Method {method}: characterizations and goal indications only, no maturity or capability level."
+)
+CL_NOT_RATED = "not rated"  # a PA in scope whose capability level is not certain yet (§4.4)
 INVALID_WORDS = {
     rating.INVALID_VALUE: "not an allowed value",
     rating.NOT_REQUIRED: "not rated by the target",
@@ -42,6 +48,13 @@ def _goals(result: rating.PAResult) -> str:
         f"{'*' if code in result.judged_goals else ''}"
         for code, goal_rating in result.goals.items()
     )
+
+
+def _capability_level(result: rating.PAResult) -> str:
+    if result.rating in (rating.NOT_APPLICABLE, rating.OUT_OF_SCOPE):
+        return ""
+    level = result.capability_level
+    return CL_NOT_RATED if level is None else str(level)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -60,18 +73,22 @@ def summary_text(state: AppraisalState) -> str:
     appraisal, results, catalog = state.appraisal, state.results, state.catalog
     names = {ml.number: ml.name for ml in appraisal.variant.constellation.maturity_levels.all()}
     staged = results.representation == rating.STAGED
+    levels = appraisal.shows_levels
     lines = [
         f"{appraisal.name} ({appraisal.organisation.name})",
         f"Model: {appraisal.variant.name}, {appraisal.variant.constellation}",
+        f"Method: {appraisal.method}",
     ]
     if staged:
         lines.append(f"Representation: staged, target ML{appraisal.target_maturity_level}")
-        level = results.maturity_level
-        lines += ["", f"Maturity level: {level} ({names.get(level, '')})"]
+        level, label = results.maturity_level, "Maturity level"
     else:
         lines.append("Representation: continuous")
-        level = results.equivalent_maturity_level
-        lines += ["", f"Equivalent maturity level: {level} ({names.get(level, '')})"]
+        level, label = results.equivalent_maturity_level, "Equivalent maturity level"
+    if levels:
+        lines += ["", f"{label}: {level} ({names.get(level, '')}), {INDICATIVE}"]
+    else:
+        lines += ["", NO_LEVELS.format(method=appraisal.method)]
 
     rows = []
     for acronym, result in sorted(
@@ -79,17 +96,12 @@ def summary_text(state: AppraisalState) -> str:
         key=lambda item: (catalog.process_areas[item[0]].maturity_level.number, item[0]),
     ):
         target = target_level(state, acronym)
-        rows.append(
-            [
-                acronym,
-                str(result.maturity_level),
-                RATING_WORDS.get(result.rating, result.rating),
-                "" if result.capability_level is None else str(result.capability_level),
-                "" if target is None else str(target),
-                _goals(result),
-            ]
-        )
-    lines += ["", *_table(["PA", "ML", "Rating", "CL", "Target", "Goals"], rows), LEGEND]
+        row = [acronym, str(result.maturity_level), RATING_WORDS.get(result.rating, result.rating)]
+        if levels:
+            row += [_capability_level(result), "" if target is None else str(target)]
+        rows.append([*row, _goals(result)])
+    header = ["PA", "ML", "Rating", *(["CL", "Target"] if levels else []), "Goals"]
+    lines += ["", *_table(header, rows), LEGEND]
 
     lines += ["", f"Pending practice judgments: {len(results.pending)}"]
     for entry in results.pending:
@@ -114,6 +126,8 @@ def summary_text(state: AppraisalState) -> str:
             reason = INVALID_WORDS.get(judgment.reason, judgment.reason)
             lines.append(f"  {judgment.process_area} {judgment.code} {judgment.value}: {reason}")
 
+    if not levels:
+        return "\n".join(lines) + "\n"
     lines.append("")
     if results.next_level is None:
         lines.append("Next maturity level: none, the model's highest level is reached.")
@@ -122,5 +136,12 @@ def summary_text(state: AppraisalState) -> str:
         for blocker in results.blockers:
             reason = BLOCKER_WORDS.get(blocker.reason, blocker.reason)
             goals = f" ({', '.join(blocker.goals)})" if blocker.goals else ""
-            lines.append(f"  ML{blocker.maturity_level} {blocker.process_area}: {reason}{goals}")
+            failing = (
+                f"; already PI/NI: {', '.join(blocker.failing_practices)}"
+                if blocker.failing_practices
+                else ""
+            )
+            lines.append(
+                f"  ML{blocker.maturity_level} {blocker.process_area}: {reason}{goals}{failing}"
+            )
     return "\n".join(lines) + "\n"

@@ -114,6 +114,11 @@ def appraisal_create(
     end_date=None,
     team: str = "",
     status: str = Appraisal.Status.PLANNING,
+    method: str = Appraisal.Method.A,
+    evidence_model: str = Appraisal.EvidenceModel.V1_3,
+    coverage_policy: str = Appraisal.CoveragePolicy.ADVISORY,
+    sponsor: str = "",
+    organisational_unit: str = "",
     user=None,
 ) -> Appraisal:
     """Create an appraisal and propose its scope: every PA of the variant, applicable.
@@ -141,6 +146,11 @@ def appraisal_create(
         end_date=end_date,
         team=team,
         status=status,
+        method=method,
+        evidence_model=evidence_model,
+        coverage_policy=coverage_policy,
+        sponsor=sponsor,
+        organisational_unit=organisational_unit,
     )
     appraisal.full_clean()
     appraisal.save()
@@ -156,7 +166,8 @@ def appraisal_create(
 
 
 def appraisal_update(*, appraisal: Appraisal, user=None, **fields) -> Appraisal:
-    """Edit name, dates, team and the staged target."""
+    """Edit name, dates, team, the staged target, the method, evidence model, coverage policy,
+    sponsor and organisational unit."""
     _ensure_open(appraisal)
     for name, value in fields.items():
         setattr(appraisal, name, value)

@@ -18,6 +18,8 @@ from assessments import rating
 from assessments.engine_input import AppraisalState, load_appraisal_state
 from assessments.models import Appraisal, Finding, ScopeItem, StatusChange
 from models_catalog.selectors import itsm_processes
+from reports.disclosure import Disclosure, disclosure_statement
+from reports.profile_chart import Chart, profile_chart
 
 RATING_LABELS = {
     rating.SATISFIED: "Satisfied",
@@ -33,12 +35,12 @@ BLOCKER_REASONS = {
     rating.NOT_REQUIRED: "the target does not rate the goals this level needs",
     rating.UNREACHABLE: "the model has no generic goal for the level",
 }
+CL_NOT_RATED = "not rated"  # a PA in scope whose capability level is not certain yet (§4.4)
+INDICATIVE = "Indicative maturity level — not an official SCAMPI A rating"
 UNRATED = "·"  # a covering instance without a value yet
 PENDING = "LI/PI?"
 # More instances than this and the practice matrices go on landscape pages.
 PORTRAIT_MAX_INSTANCES = 12
-BAR_WIDTH = 14.0  # capability profile, SVG user units
-CHART_DISPLAY_WIDTH = 640  # px, about an A4 portrait text column
 # The practice grid, in characters of the monospaced font at 7.5pt (report.css, `.grid`): an A4
 # page's text column holds 112 of them upright, 168 across.
 GRID_LINE_PORTRAIT = 110
@@ -154,6 +156,10 @@ class PADetail:
         return RATING_LABELS.get(self.rating, self.rating)
 
     @property
+    def cl_label(self) -> str:
+        return cl_label(self.rating, self.capability_level)
+
+    @property
     def legend(self) -> str:
         return " · ".join(f"{column.number} {column.name}" for column in self.columns)
 
@@ -178,73 +184,9 @@ class PARow:
     def in_scope(self) -> bool:
         return self.rating not in (rating.NOT_APPLICABLE, rating.OUT_OF_SCOPE)
 
-
-@dataclass
-class Bar:
-    acronym: str
-    x: float
-    level: int | None
-    target: int | None
-    height: float
-    y: float
-    target_y: float | None
-    rating: str
-
     @property
-    def center(self) -> float:
-        return self.x + BAR_WIDTH / 2
-
-    @property
-    def right(self) -> float:
-        return self.x + BAR_WIDTH
-
-    @property
-    def value_y(self) -> float:
-        return self.y - 3
-
-    @property
-    def reached(self) -> bool:
-        return self.level is not None and self.target is not None and self.level >= self.target
-
-
-@dataclass
-class Chart:
-    """The capability profile as SVG coordinates (viewBox units), computed here, drawn by
-    `reports/partials/capability_profile.svg.html`."""
-
-    width: float
-    height: float
-    top: float
-    bottom: float
-    left: float
-    levels: list[tuple[int, float]]  # (level, y) gridlines
-    bars: list[Bar]
-    bar_width: float = BAR_WIDTH
-
-    @property
-    def label_y(self) -> float:
-        return self.bottom + 11
-
-    @property
-    def scale(self) -> float:
-        """Display size over viewBox size: fill about a portrait text column, at most 2×."""
-        return min(2.0, CHART_DISPLAY_WIDTH / self.width)
-
-    @property
-    def display_width(self) -> int:
-        return round(self.width * self.scale)
-
-    @property
-    def display_height(self) -> int:
-        return round(self.height * self.scale)
-
-    @property
-    def axis_x(self) -> float:
-        return self.left - 6
-
-    @property
-    def axis_label_y(self) -> float:
-        return self.top - 8
+    def cl_label(self) -> str:
+        return cl_label(self.rating, self.capability_level)
 
 
 @dataclass
@@ -305,6 +247,7 @@ class BlockerRow:
     maturity_level: int
     reason: str
     goals: str
+    failing: str = ""  # "SP 1.1 PI, GP 2.2 NI": already failing inside the goals
 
 
 @dataclass
@@ -333,6 +276,7 @@ class FindingsReport:
     goal_judgments: list[JudgmentRow]
     findings: list[Finding]
     landscape: bool
+    disclosure: Disclosure | None = None
 
     @property
     def is_final(self) -> bool:
@@ -345,6 +289,37 @@ class FindingsReport:
     @property
     def level(self) -> int | None:
         return self.maturity_level if self.staged else self.equivalent_maturity_level
+
+    @property
+    def shows_levels(self) -> bool:
+        """Method A shows indicative levels; methods B and C none (DESIGN §3 Method)."""
+        return self.appraisal.shows_levels
+
+    @property
+    def result_text(self) -> str:
+        """The appraisal's result in one line: the indicative level, or none for B and C."""
+        if not self.shows_levels:
+            return (
+                f"None: a method {self.appraisal.method} appraisal gives characterizations, "
+                "goal indications and findings, no maturity or capability level."
+            )
+        if self.staged:
+            return (
+                f"Indicative maturity level {self.maturity_level} (not an official SCAMPI A rating)"
+            )
+        return (
+            f"Indicative equivalent maturity level {self.equivalent_maturity_level} "
+            "(equivalent staging; not an official SCAMPI A rating)"
+        )
+
+
+def cl_label(pa_rating: str, level: int | None) -> str:
+    """ "CL2"; "not rated" for a PA in scope whose level is not certain yet; "—" out of scope."""
+    if level is not None:
+        return f"CL{level}"
+    if pa_rating in (rating.NOT_APPLICABLE, rating.OUT_OF_SCOPE):
+        return "—"
+    return CL_NOT_RATED
 
 
 def report_filename(appraisal: Appraisal, extension: str, day: datetime.date | None = None) -> str:
@@ -377,46 +352,6 @@ def _out_of_scope_reason(appraisal: Appraisal, item: ScopeItem | None, pa) -> st
     return "Not in the target profile."
 
 
-def _chart(state: AppraisalState, pa_rows: list[PARow], staged_target: int | None) -> Chart:
-    top_level = max(state.catalog.capability_levels or (5,))
-    rows = [row for row in pa_rows if row.in_scope or row.rating == rating.NOT_APPLICABLE]
-    left, top, step, level_height = 24.0, 16.0, 22.0, 18.0
-    bottom = top + level_height * top_level
-    bars = []
-    for index, row in enumerate(rows):
-        x = left + 6 + index * step
-        level = row.capability_level
-        if row.target:
-            target = int(row.target.removeprefix("CL"))
-        elif staged_target and row.in_scope:
-            target = min(staged_target, rating.MATURITY_CL_CAP)
-        else:
-            target = None
-        height = level_height * (level or 0)
-        bars.append(
-            Bar(
-                acronym=row.acronym,
-                x=x,
-                level=level,
-                target=target,
-                height=height,
-                y=bottom - height,
-                target_y=bottom - level_height * target if target is not None else None,
-                rating=row.rating,
-            )
-        )
-    width = left + 12 + step * max(len(rows), 1)
-    return Chart(
-        width=width,
-        height=bottom + 26,
-        top=top,
-        bottom=bottom,
-        left=left,
-        levels=[(n, bottom - level_height * n) for n in range(top_level + 1)],
-        bars=bars,
-    )
-
-
 def _practices(catalog, acronym: str, result: rating.PAResult) -> list:
     return [p for code in result.practices if (p := catalog.practice(acronym, code))]
 
@@ -434,8 +369,8 @@ def _judgment_row(acronym: str, code: str, judgment) -> JudgmentRow:
 
 
 def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None) -> FindingsReport:
-    """The findings report of `appraisal`: the state's queries plus three (ITSM mapping, its PAs,
-    status history). Pass `state` when the caller already loaded it."""
+    """The findings report of `appraisal`: the state's queries plus four (ITSM mapping, its PAs,
+    status history, the lead appraisers). Pass `state` when the caller already loaded it."""
     state = state or load_appraisal_state(appraisal)
     catalog, results = state.catalog, state.results
     numbers = {instance.pk: n for n, instance in enumerate(state.instances, start=1)}
@@ -602,13 +537,17 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
             maturity_level=b.maturity_level,
             reason=BLOCKER_REASONS.get(b.reason, b.reason),
             goals=", ".join(b.goals),
+            failing=", ".join(
+                f"{code} {results.process_areas[b.process_area].practices[code].value}"
+                for code in b.failing_practices
+            ),
         )
         for b in results.blockers
     ]
     status_changes = list(
         StatusChange.objects.filter(appraisal=appraisal).select_related("user").order_by("at", "id")
     )
-    return FindingsReport(
+    report = FindingsReport(
         appraisal=appraisal,
         state=state,
         generated=timezone.localdate(),
@@ -623,7 +562,7 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         next_level=results.next_level,
         blockers=blockers,
         pa_rows=pa_rows,
-        chart=_chart(state, pa_rows, appraisal.target_maturity_level),
+        chart=profile_chart(state, pa_rows, appraisal.target_maturity_level),
         details=details,
         itsm_covered=itsm_covered,
         itsm_uncovered=itsm_uncovered,
@@ -634,3 +573,5 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         findings=list(state.findings),
         landscape=landscape,
     )
+    report.disclosure = disclosure_statement(appraisal, report.team, report.result_text)
+    return report

@@ -35,6 +35,16 @@ FILLS = {
     PENDING: PatternFill("solid", fgColor="FFD27A"),
 }
 GOAL_FILL = PatternFill("solid", fgColor="EEF1F4")
+# Text that a spreadsheet would read as a formula (or a DDE call) starts with one of these.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """User text written as text, never as a formula: a leading quote keeps `=1+1` literal.
+
+    Private until the shared helper `reports.xlsx_safe.cell_text` is merged.
+    """
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def evidence_text(row: Characterization | None) -> str:
@@ -65,18 +75,29 @@ def _summary(sheet: Worksheet, report: FindingsReport) -> None:
     target = (
         f"ML{a.target_maturity_level}" if report.staged else "capability profile (per process area)"
     )
+    if not report.shows_levels:
+        result = ("Result", report.result_text)
+    elif report.staged:
+        result = ("Indicative maturity level", report.level)
+    else:
+        result = ("Indicative equivalent maturity level", report.level)
     facts = [
-        ("Organisation", a.organisation.name),
-        ("Appraisal", a.name),
+        ("Organisation", _text(a.organisation.name)),
+        ("Organisational unit", _text(a.organisational_unit)),
+        ("Sponsor", _text(a.sponsor)),
+        ("Appraisal", _text(a.name)),
         ("Model variant", a.variant.name),
         ("Constellation", str(a.variant.constellation)),
         ("Representation", a.get_representation_display()),
+        ("Method", a.get_method_display()),
+        ("Evidence model", a.get_evidence_model_display()),
         ("Target", target),
         ("Start date", a.start_date),
         ("End date", a.end_date),
         ("Status", a.get_status_display()),
-        ("Team", "\n".join(report.team)),
-        ("Maturity level" if report.staged else "Equivalent maturity level", report.level),
+        ("Team", _text("\n".join(report.team))),
+        result,
+        ("Levels", "not an official SCAMPI A rating" if report.shows_levels else "none"),
         ("Generated", report.generated),
     ]
     for label, value in facts:
@@ -84,8 +105,9 @@ def _summary(sheet: Worksheet, report: FindingsReport) -> None:
         sheet.cell(sheet.max_row, 1).font = BOLD
         sheet.cell(sheet.max_row, 2).alignment = WRAP
     sheet.append([])
-    header = ["PA", "Name", "Category", "ML", "Target", "Rating", "CL", "Strengths", "Weaknesses"]
-    header.append("Scope justification")
+    levels = report.shows_levels
+    header = ["PA", "Name", "Category", "ML", *(["Target"] if levels else []), "Rating"]
+    header += [*(["CL"] if levels else []), "Strengths", "Weaknesses", "Scope justification"]
     sheet.append(header)
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
@@ -93,20 +115,12 @@ def _summary(sheet: Worksheet, report: FindingsReport) -> None:
         row.acronym: row.justification for row in report.not_applicable + report.out_of_scope
     }
     for row in report.pa_rows:
-        sheet.append(
-            [
-                row.acronym,
-                row.name,
-                row.category,
-                row.maturity_level,
-                row.target,
-                row.rating_label,
-                row.capability_level,
-                row.strengths,
-                row.weaknesses,
-                justification.get(row.acronym, ""),
-            ]
-        )
+        cells = [row.acronym, row.name, row.category, row.maturity_level]
+        cells += [row.target] if levels else []
+        cells += [row.rating_label]
+        cells += [row.cl_label if row.in_scope else None] if levels else []
+        cells += [row.strengths, row.weaknesses, _text(justification.get(row.acronym, ""))]
+        sheet.append(cells)
     sheet.append([])
     sheet.append(["Instance", "Name", "Kind", "Process areas covered"])
     for cell in sheet[sheet.max_row]:
@@ -126,7 +140,7 @@ def _pa_sheet(sheet: Worksheet, report: FindingsReport, detail: PADetail) -> Non
     sheet.append(
         [
             f"Rating: {detail.rating_label}",
-            f"Capability level: CL{detail.capability_level}",
+            f"Capability level: {detail.cl_label}" if report.shows_levels else "",
             f"Maturity level {detail.maturity_level}",
             f"Target: {detail.target}" if detail.target else "",
         ]

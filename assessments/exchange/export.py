@@ -48,6 +48,9 @@ def export_appraisal(appraisal: Appraisal) -> dict[str, Any]:
             if i.applicability == ScopeItem.Applicability.NOT_APPLICABLE
         },
         "status": appraisal.status,
+        "method": appraisal.method,
+        "evidence_model": appraisal.evidence_model,
+        "coverage": appraisal.coverage_policy,
     }
     if appraisal.start_date:
         header["start_date"] = appraisal.start_date.isoformat()
@@ -55,6 +58,10 @@ def export_appraisal(appraisal: Appraisal) -> dict[str, Any]:
         header["end_date"] = appraisal.end_date.isoformat()
     if appraisal.team:
         header["team"] = appraisal.team
+    if appraisal.sponsor:
+        header["sponsor"] = appraisal.sponsor
+    if appraisal.organisational_unit:
+        header["organisational_unit"] = appraisal.organisational_unit
 
     instances = sorted(appraisal.instances.prefetch_related("process_areas"), key=lambda i: i.key)
     keys = {instance.pk: instance.key for instance in instances}

@@ -111,6 +111,11 @@ class _Plan:
     start_date: datetime.date | None
     end_date: datetime.date | None
     team: str
+    method: str = Appraisal.Method.A
+    evidence_model: str = Appraisal.EvidenceModel.V1_3
+    coverage_policy: str = Appraisal.CoveragePolicy.ADVISORY
+    sponsor: str = ""
+    organisational_unit: str = ""
     instances: list[_InstancePlan] = field(default_factory=list)
     characterizations: list[dict[str, Any]] = field(default_factory=list)
     practice_judgments: list[dict[str, Any]] = field(default_factory=list)
@@ -184,6 +189,11 @@ class _Reader(_Checks):
                 "start_date",
                 "end_date",
                 "team",
+                "method",
+                "evidence_model",
+                "coverage",
+                "sponsor",
+                "organisational_unit",
             ),
         )
         if app is None:
@@ -199,6 +209,28 @@ class _Reader(_Checks):
             "start_date": self.date(app, "start_date", where),
             "end_date": self.date(app, "end_date", where),
             "team": self.string(app, "team", where, default=""),
+            # Optional keys of DESIGN §6 (missing: the old behaviour) and two extension keys.
+            "method": self.choice(
+                app, "method", where, Appraisal.Method.values, default=Appraisal.Method.A
+            ),
+            "evidence_model": self.choice(
+                app,
+                "evidence_model",
+                where,
+                Appraisal.EvidenceModel.values,
+                default=Appraisal.EvidenceModel.V1_3,
+            ),
+            "coverage_policy": self.choice(
+                app,
+                "coverage",
+                where,
+                Appraisal.CoveragePolicy.values,
+                default=Appraisal.CoveragePolicy.ADVISORY,
+            ),
+            "sponsor": self.string(app, "sponsor", where, default="", max_length=200),
+            "organisational_unit": self.string(
+                app, "organisational_unit", where, default="", max_length=200
+            ),
         }
         name = header["name"]
         organisation = (

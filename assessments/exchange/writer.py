@@ -100,6 +100,11 @@ def _write(plan: _Plan, organisation: Organisation | None, user) -> Appraisal:
         start_date=plan.start_date,
         end_date=plan.end_date,
         team=plan.team,
+        method=plan.method,
+        evidence_model=plan.evidence_model,
+        coverage_policy=plan.coverage_policy,
+        sponsor=plan.sponsor,
+        organisational_unit=plan.organisational_unit,
         # A final appraisal is locked: fill it first, lock it last.
         status=Appraisal.Status.PLANNING if final else plan.status,
         user=user,

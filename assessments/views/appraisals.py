@@ -67,6 +67,11 @@ def appraisal_create(request: HttpRequest, org: str) -> HttpResponse:
                 start_date=data["start_date"],
                 end_date=data["end_date"],
                 team=data["team"],
+                method=data["method"],
+                evidence_model=data["evidence_model"],
+                coverage_policy=data["coverage_policy"],
+                sponsor=data["sponsor"],
+                organisational_unit=data["organisational_unit"],
                 user=request.user,
             )
         except ValidationError as error:

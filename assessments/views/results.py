@@ -1,8 +1,10 @@
 """The results page of an appraisal and the lead appraiser's team judgments (DESIGN §4).
 
 The page is rated afresh on every request (`load_appraisal_state`), so it reflects every change of
-a characterization, scope or judgment. Viewers and team members read it; only a lead appraiser
-records or withdraws a judgment, and never on a final appraisal.
+a characterization, scope or judgment. Method A shows the levels as indicative; methods B and C
+show characterizations and goal indications but no maturity or capability level (DESIGN §3).
+Viewers and team members read it; only a lead appraiser records or withdraws a judgment, and
+never on a final appraisal.
 """
 
 from __future__ import annotations
@@ -264,14 +266,20 @@ def _history(state: AppraisalState) -> list[dict]:
 
 
 def _blockers(state: AppraisalState) -> list[dict]:
-    return [
-        {
-            "blocker": blocker,
-            "pa": state.catalog.process_areas[blocker.process_area],
-            "reason": BLOCKER_REASONS.get(blocker.reason, blocker.reason),
-        }
-        for blocker in state.results.blockers
-    ]
+    """The engine's blockers, each with the practices already PI/NI ("SP 1.1 PI"): certain
+    failures the team can work on before the rest of the goal is rated."""
+    items = []
+    for blocker in state.results.blockers:
+        practices = state.results.process_areas[blocker.process_area].practices
+        items.append(
+            {
+                "blocker": blocker,
+                "pa": state.catalog.process_areas[blocker.process_area],
+                "reason": BLOCKER_REASONS.get(blocker.reason, blocker.reason),
+                "failing": [(code, practices[code].value) for code in blocker.failing_practices],
+            }
+        )
+    return items
 
 
 def _render(
@@ -295,6 +303,8 @@ def _render(
         "state": state,
         "results": results,
         "staged": staged,
+        "shows_levels": appraisal.shows_levels,
+        "goal_counts": _goal_counts(results),
         "level": level,
         "level_name": _maturity_level_name(appraisal, level),
         "beyond_target": staged
@@ -316,6 +326,14 @@ def _render(
         "goal_judgment_url": reverse("assessments:goal_judgment", args=[appraisal.code]),
     }
     return render(request, "assessments/results.html", context, status=status)
+
+
+def _goal_counts(results: rating.Results) -> list[tuple[str, int]]:
+    """How many required goals are satisfied, unsatisfied and not rated: the goal indications of
+    a method B or C appraisal."""
+    ratings = [r for pa in results.process_areas.values() for r in pa.goals.values()]
+    order = (rating.SATISFIED, rating.UNSATISFIED, rating.NOT_RATED)
+    return [(value, ratings.count(value)) for value in order]
 
 
 def _maturity_level_name(appraisal: Appraisal, level: int | None) -> str:

@@ -102,6 +102,11 @@ def build_staged(catalog, org, user) -> Appraisal:
         start_date=datetime.date(2026, 3, 2),
         end_date=datetime.date(2026, 3, 13),
         team="Lea Lead\nTom Team",
+        method="B",
+        evidence_model="v1.2",
+        coverage_policy="enforced",
+        sponsor="Dana Chief, CIO",
+        organisational_unit="IT Operations",
         user=user,
     )
     items = {i.process_area.acronym: i for i in appraisal.scope_items.all()}
@@ -240,9 +245,14 @@ def test_export_writes_section_6_with_sorted_lists(catalog, org, lead):
         "out_of_scope": ["QPM"],
         "not_applicable": {"SAM": "No suppliers."},
         "status": "final",
+        "method": "B",
+        "evidence_model": "v1.2",
+        "coverage": "enforced",
         "start_date": "2026-03-02",
         "end_date": "2026-03-13",
         "team": "Lea Lead\nTom Team",
+        "sponsor": "Dana Chief, CIO",
+        "organisational_unit": "IT Operations",
     }
     assert data["instances"] == [
         {"key": "desk", "name": "Service desk", "process_areas": ["IRM", "REQM", "SAM"]},
@@ -507,6 +517,13 @@ def test_import_accepts_a_minimal_document(catalog, org):
     assert appraisal.variant.additions == []
     assert appraisal.status == "planning"
     assert not appraisal.instances.exists()
+    # DESIGN §6: a missing method, evidence model or coverage policy means A / v1.3 / advisory.
+    assert (appraisal.method, appraisal.evidence_model, appraisal.coverage_policy) == (
+        "A",
+        "v1.3",
+        "advisory",
+    )
+    assert (appraisal.sponsor, appraisal.organisational_unit) == ("", "")
 
 
 def test_cells_without_value_or_text_are_accepted_and_not_stored(catalog, org):
@@ -703,6 +720,26 @@ MALFORMED = [
         "note-type",
         lambda d: d["characterizations"][0].update(note=["a", "b"]),
         "characterizations[0].note: expected a string, got a list",
+    ),
+    (
+        "bad-method",
+        lambda d: d["appraisal"].update(method="D"),
+        "appraisal.method: 'D' is not one of A, B, C",
+    ),
+    (
+        "bad-coverage",
+        lambda d: d["appraisal"].update(coverage="strict"),
+        "appraisal.coverage: 'strict' is not one of off, advisory, enforced",
+    ),
+    (
+        "bad-evidence-model",
+        lambda d: d["appraisal"].update(evidence_model=1.3),
+        "appraisal.evidence_model: expected a string, got the number 1.3",
+    ),
+    (
+        "sponsor-too-long",
+        lambda d: d["appraisal"].update(sponsor="x" * 201),
+        "appraisal.sponsor:",
     ),
     (
         "continuous-without-profile",

@@ -64,7 +64,13 @@ def test_json_by_id_and_by_code(rated):
     ]
     assert data["next_level"] == 2
     assert data["blockers"] == [
-        {"process_area": "CM", "maturity_level": 2, "reason": "not_rated", "goals": ["SG 2"]}
+        {
+            "process_area": "CM",
+            "maturity_level": 2,
+            "reason": "not_rated",
+            "goals": ["SG 2"],
+            "failing_practices": [],
+        }
     ]
     assert data["process_areas"]["REQM"]["practices"]["SP 1.1"] == "LI"
     assert data["process_areas"]["SAM"] == {
@@ -141,18 +147,19 @@ def test_summary(rated, lead):
     judge_goal(rated, "REQM", "SG 1", "unsatisfied", lead)
     text = run(str(rated.pk))
     lines = text.splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         "Scenario 1 (Acme IT Services)",
         "Model: CMMI-SVC, CMMI for Services draft 2007",
+        "Method: A",
         "Representation: staged, target ML2",
     ]
-    assert "Maturity level: 1 (Initial)" in lines
-    header = lines.index("PA    ML  Rating          CL  Target  Goals")
+    assert "Maturity level: 1 (Initial), indicative, not an official SCAMPI A rating" in lines
+    header = lines.index("PA    ML  Rating          CL         Target  Goals")
     assert lines[header + 2 : header + 4] == [
-        "CM    2   not rated       0   2       SG1+ SG2? SG3+ GG2+",
-        "IRM   2   satisfied       2   2       SG1+ SG2+ GG2+",
+        "CM    2   not rated       not rated  2       SG1+ SG2? SG3+ GG2+",
+        "IRM   2   satisfied       2          2       SG1+ SG2+ GG2+",
     ]
-    assert "REQM  2   unsatisfied     0   2       SG1-* SG2+ GG2+" in lines
+    assert "REQM  2   unsatisfied     0          2       SG1-* SG2+ GG2+" in lines
     assert "SAM   2   not applicable" in lines
     assert "CAM   3   out of scope" in lines
     assert "Pending practice judgments: 1" in lines
@@ -181,3 +188,28 @@ def test_summary_of_a_file_names_the_files_organisation(rated, tmp_path):
     path = tmp_path / "appraisal.json"
     path.write_text(dumps(export_appraisal(rated)), encoding="utf-8")
     assert run("--file", str(path)).splitlines()[0] == "Scenario 1 (Acme IT Services)"
+
+
+@pytest.mark.parametrize("method", ["B", "C"])
+def test_methods_b_and_c_print_no_level(rated, method):
+    """DESIGN §3: methods B and C show characterizations and goal indications, no level; the JSON
+    keeps its keys with every level null (docs/rating.md)."""
+    rated.method = method
+    rated.save(update_fields=["method"])
+    data = json.loads(run(str(rated.pk), "--json"))
+    assert set(data) == DESIGN_KEYS | EXTENSIONS
+    assert (data["maturity_level"], data["equivalent_maturity_level"]) == (None, None)
+    assert (data["next_level"], data["blockers"]) == (None, [])
+    assert {pa["capability_level"] for pa in data["process_areas"].values()} == {None}
+    assert data["process_areas"]["IRM"]["goals"] == {
+        "SG 1": "satisfied",
+        "SG 2": "satisfied",
+        "GG 2": "satisfied",
+    }
+    assert data["pending"] == [
+        {"process_area": "CM", "practice": "SP 2.1", "choices": ["LI", "PI"]}
+    ]
+    text = run(str(rated.pk))
+    assert f"Method {method}: characterizations and goal indications only" in text
+    assert "Maturity level" not in text and "What blocks" not in text
+    assert "PA    ML  Rating          Goals" in text.splitlines()

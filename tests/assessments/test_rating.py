@@ -282,11 +282,16 @@ REVIEW = [GoalReview("REQM", "SG 1", (SATISFIED, UNSATISFIED))]
         ({"SP 1.2": "LI FI"}, None, UNSATISFIED, UNSATISFIED, [], None),
         ({"SP 1.1": "PI PI"}, None, None, UNSATISFIED, [], None),
         ({"SP 1.1": "NI NY"}, None, None, UNSATISFIED, [], None),
-        ({"SP 1.1": "NI NI", "SP 1.2": "FI -"}, None, None, UNSATISFIED, [], None),
+        ({"SP 1.1": "NI NI", "SP 1.2": "FI FI"}, None, None, UNSATISFIED, [], None),
         ({"SP 1.2": "FI -"}, None, None, NOT_RATED, [], None),
         ({"SP 1.3": "NY NY"}, None, None, NOT_RATED, [], None),
         ({"SP 1.3": "FI PI"}, None, None, NOT_RATED, [], None),
-        ({"SP 1.3": "FI PI", "SP 1.1": "PI PI"}, None, None, UNSATISFIED, [], None),
+        # rules v2 (SCAMPI): not rated while any practice is unrated, NY or pending, even
+        # next to a PI or NI practice
+        ({"SP 1.1": "NI NI", "SP 1.2": "FI -"}, None, None, NOT_RATED, [], None),
+        ({"SP 1.3": "FI PI", "SP 1.1": "PI PI"}, None, None, NOT_RATED, [], None),
+        ({"SP 1.1": "PI PI", "SP 1.2": "NY NY"}, None, None, NOT_RATED, [], None),
+        ({"SP 1.1": "NI NI", "SP 1.2": "NY FI"}, None, None, UNSATISFIED, [], None),
         ({"SP 1.3": "FI PI"}, {("REQM", "SP 1.3"): LI}, None, SATISFIED, REVIEW, None),
         ({"SP 1.3": "FI PI"}, {("REQM", "SP 1.3"): PI}, None, UNSATISFIED, [], None),
         ({"SP 1.3": "FI PI"}, {("REQM", "SP 1.3"): LI}, UNSATISFIED, UNSATISFIED, [], None),
@@ -315,7 +320,7 @@ def test_goal_rating(practices, practice_judgments, goal_judgment, rating, revie
     [
         ({}, SATISFIED, SATISFIED, SATISFIED),
         ({("PP", "SP 2.1"): PI}, SATISFIED, UNSATISFIED, UNSATISFIED),
-        ({("PP", "SP 1.1"): None, ("PP", "SP 2.1"): NI}, NOT_RATED, UNSATISFIED, UNSATISFIED),
+        ({("PP", "SP 1.1"): None, ("PP", "SP 2.1"): NI}, NOT_RATED, UNSATISFIED, NOT_RATED),
         ({("PP", "SP 1.1"): None}, NOT_RATED, SATISFIED, NOT_RATED),
         ({("PP", "GP 1.1"): NI}, SATISFIED, SATISFIED, SATISFIED),
     ],
@@ -366,6 +371,11 @@ def test_goal_judgment_turning_an_sg_unsatisfied_turns_gg1_unsatisfied():
         ),
         (
             staged(3, {("PP", "SP 2.1"): PI, ("PP", "SP 1.1"): None, ("OPF", "GP 3.2"): None}),
+            {"CAR": OUT_OF_SCOPE, "DAR": SATISFIED, "OPF": NOT_RATED, "OPP": OUT_OF_SCOPE}
+            | {"PP": NOT_RATED, "REQM": SATISFIED},
+        ),
+        (
+            staged(3, {("PP", "SP 2.1"): PI, ("OPF", "GP 3.2"): NY, ("OPF", "GP 2.1"): NI}),
             {"CAR": OUT_OF_SCOPE, "DAR": SATISFIED, "OPF": NOT_RATED, "OPP": OUT_OF_SCOPE}
             | {"PP": UNSATISFIED, "REQM": SATISFIED},
         ),
@@ -440,13 +450,22 @@ MODEL_GAP = ModelSpec(MODEL.process_areas, GENERIC_3, (1, 2, 3, 4, 5), (0, 1, 2,
     ("model", "target", "changes", "level"),
     [
         (MODEL, {"REQM": 5}, {}, 5),
-        (MODEL, {"REQM": 5}, {("REQM", "GP 5.1"): NY}, 4),
+        (MODEL, {"REQM": 5}, {("REQM", "GP 5.1"): NI}, 4),
         (MODEL, {"REQM": 5}, {("REQM", "GP 4.2"): NI}, 3),
         (MODEL, {"REQM": 5}, {("REQM", "GP 3.1"): PI}, 2),
         (MODEL, {"REQM": 5}, {("REQM", "GP 2.10"): NI}, 1),
         (MODEL, {"REQM": 5}, {("REQM", "GP 2.1"): PI}, 1),  # GG3..GG5 satisfied
         (MODEL, {"REQM": 5}, {("REQM", "SP 1.1"): PI}, 0),  # GG2..GG5 satisfied
-        (MODEL, {"REQM": 5}, {("REQM", "SP 1.2"): None}, 0),
+        # rules v2: the level only where it is certain
+        (MODEL, {"REQM": 5}, {("REQM", "SP 1.2"): None}, None),
+        (MODEL, {"REQM": 5}, {("REQM", "SP 1.2"): NY}, None),
+        (MODEL, {"REQM": 5}, {("REQM", "GP 5.1"): NY}, None),
+        (MODEL, {"REQM": 5}, {("REQM", "GP 2.3"): None, ("REQM", "GP 3.1"): NI}, None),
+        (MODEL, {"REQM": 5}, {("REQM", "GP 2.3"): NI, ("REQM", "GP 3.1"): None}, 1),
+        (MODEL, {"REQM": 5}, {("REQM", "GP 4.1"): PI, ("REQM", "GP 5.1"): None}, 3),
+        (MODEL, {"REQM": 2}, {("REQM", "GP 3.1"): None}, 2),  # GG3 not required
+        (MODEL, 3, {("REQM", "GP 3.2"): None}, None),
+        (MODEL, 2, {("REQM", "GP 3.2"): None}, 2),
         (MODEL, {"REQM": 5}, {("REQM", "GP 2.4"): LI}, 5),
         (MODEL, {"REQM": 3}, {}, 3),  # capped by the target
         (MODEL, {"REQM": 1}, {}, 1),
@@ -465,6 +484,19 @@ def test_capability_level(model, target, changes, level):
     else:
         appraisal = continuous(target, changes, model=model)
     assert rate(model, appraisal).process_areas["REQM"].capability_level == level
+
+
+@pytest.mark.parametrize(
+    ("changes", "level"),
+    [
+        ({("PP", "SP 1.1"): PI, ("PP", "SP 2.1"): None}, 0),  # an unsatisfied SG is certain
+        ({("PP", "SP 1.1"): NY, ("PP", "SP 2.1"): NI}, 0),
+        ({("PP", "SP 1.1"): NY, ("PP", "SP 2.1"): FI}, None),
+        ({("PP", "SP 1.1"): LI}, 3),
+    ],
+)
+def test_capability_level_with_two_specific_goals(changes, level):
+    assert rate(MODEL, continuous({"PP": 3}, changes)).process_areas["PP"].capability_level == level
 
 
 # --- §4.5 Maturity level (staged) ---------------------------------------------------------------
@@ -536,6 +568,10 @@ ALL_AT_3 = dict.fromkeys(ALL_PAS, 3)
         (continuous(ALL_AT_3, {("OPF", "GP 3.1"): NI}), 2, 3),
         (continuous(ALL_AT_3, {("REQM", "GP 2.3"): PI}), 1, 2),
         (continuous(ALL_AT_3, {("OPP", "SP 1.1"): None}), 3, 4),
+        # a capability level that is not certain is not reached (rules v2)
+        (continuous(ALL_AT_3 | {"REQM": 5}, {("REQM", "GP 4.1"): None}), 1, 2),
+        (continuous(ALL_AT_3 | {"REQM": 5}, {("REQM", "GP 4.1"): NI}), 5, None),
+        (continuous(ALL_AT_3, {("OPF", "GP 3.1"): NY}), 2, 3),
         (continuous(ALL_AT_3, not_applicable=frozenset({"PP", "CAR"})), 5, None),
         (continuous(ALL_AT_3, out_of_scope=frozenset({"PP"})), 1, 2),
         (continuous(ALL_AT_3 | {"PP": 1}), 1, 2),
@@ -558,9 +594,9 @@ def test_equivalent_staging(appraisal, level, next_level):
         (
             staged(3, {("REQM", "GP 3.1"): NI, ("OPF", "SP 1.1"): PI, ("DAR", "SP 1.2"): None}),
             [
-                Blocker("REQM", 2, UNSATISFIED, ("GG 3",)),
+                Blocker("REQM", 2, UNSATISFIED, ("GG 3",), ("GP 3.1",)),
                 Blocker("DAR", 3, NOT_RATED, ("SG 1",)),
-                Blocker("OPF", 3, UNSATISFIED, ("SG 1",)),
+                Blocker("OPF", 3, UNSATISFIED, ("SG 1",), ("SP 1.1",)),
             ],
         ),
         (
@@ -574,11 +610,28 @@ def test_equivalent_staging(appraisal, level, next_level):
         ),
         (
             staged(3, {("PP", "SP 2.1"): PI, ("PP", "GP 2.2"): None, ("OPF", "SP 1.1"): PI}),
-            [Blocker("PP", 2, UNSATISFIED, ("SG 2", "GG 2"))],
+            [Blocker("PP", 2, UNSATISFIED, ("SG 2", "GG 2"), ("SP 2.1",))],
         ),
         (
+            # GG3 not rated: REQM's level is not certain, so it blocks even ML2
             continuous(ALL_AT_3 | {"OPP": 2}, {("REQM", "GP 3.1"): None}),
             [Blocker("REQM", 2, NOT_RATED, ("GG 3",))],
+        ),
+        (
+            continuous(ALL_AT_3 | {"REQM": 5}, {("REQM", "GP 4.1"): None, ("REQM", "GP 4.2"): NI}),
+            [Blocker("REQM", 2, NOT_RATED, ("GG 4",), ("GP 4.2",))],
+        ),
+        (
+            # the certain failures inside goals that are not rated yet: "which bits first"
+            staged(2, {("REQM", "SP 1.1"): PI, ("REQM", "SP 1.2"): None, ("PP", "GP 2.1"): NY}),
+            [
+                Blocker("PP", 2, NOT_RATED, ("GG 2",)),
+                Blocker("REQM", 2, NOT_RATED, ("SG 1",), ("SP 1.1",)),
+            ],
+        ),
+        (
+            staged(2, {("REQM", "SP 1.2"): NI, ("REQM", "GP 2.1"): NY, ("REQM", "GP 2.2"): PI}),
+            [Blocker("REQM", 2, UNSATISFIED, ("SG 1", "GG 2"), ("SP 1.2", "GP 2.2"))],
         ),
         (
             continuous(ALL_AT_3 | {"OPP": 2, "PP": 5}, {("PP", "GP 4.1"): NI}),
@@ -644,7 +697,7 @@ TINY_JSON = {
         "OPF": {"rating": NOT_APPLICABLE, "capability_level": None, "goals": {}, "practices": {}},
         "REQM": {
             "rating": NOT_RATED,
-            "capability_level": 0,
+            "capability_level": None,
             "goals": {
                 "SG 1": NOT_RATED,
                 "SG 2": SATISFIED,
@@ -698,8 +751,20 @@ def test_to_dict_extended_adds_next_level_and_blockers_only():
     assert {k: v for k, v in data.items() if k not in ("next_level", "blockers")} == TINY_JSON
     assert data["next_level"] == 2
     assert data["blockers"] == [
-        {"process_area": "CM", "maturity_level": 2, "reason": UNSATISFIED, "goals": ["GG 2"]},
-        {"process_area": "REQM", "maturity_level": 2, "reason": NOT_RATED, "goals": ["SG 1"]},
+        {
+            "process_area": "CM",
+            "maturity_level": 2,
+            "reason": UNSATISFIED,
+            "goals": ["GG 2"],
+            "failing_practices": ["GP 2.9"],
+        },
+        {
+            "process_area": "REQM",
+            "maturity_level": 2,
+            "reason": NOT_RATED,
+            "goals": ["SG 1"],
+            "failing_practices": [],
+        },
     ]
     assert json.loads(json.dumps(data)) == data
 

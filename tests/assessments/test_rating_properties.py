@@ -15,8 +15,10 @@ from assessments.rating import (
     GOAL_CHOICES,
     LI,
     NI,
+    NOT_APPLICABLE,
     NOT_RATED,
     NY,
+    OUT_OF_SCOPE,
     PI,
     SATISFIED,
     STAGED,
@@ -56,7 +58,6 @@ MISSING = "-"  # drawn in place of a value: the instance has not characterized t
 GOOD_PALETTES = ((FI,), (FI, LI))
 ALL_PALETTES = (*GOOD_PALETTES, (FI, LI, PI, NI, NY, MISSING))
 RAISE_ORDER = (NI, PI, LI, FI)  # NY is "not yet", outside this order
-RANK = {UNSATISFIED: 0, NOT_RATED: 1, SATISFIED: 2}
 
 
 def all_practices(model: ModelSpec, pa: ProcessAreaSpec) -> list[str]:
@@ -125,60 +126,136 @@ def raise_one(data, appraisal: AppraisalInput) -> AppraisalInput:
     return replace(appraisal, characterizations={**appraisal.characterizations, key: new})
 
 
+def level_reached(model: ModelSpec, result) -> int | None:
+    """What a PA has certainly reached so far: 0 unless every SG is satisfied, else 1 plus the
+    run of satisfied required generic goals GG2, GG3, ... (None out of scope)."""
+    if result.rating in (NOT_APPLICABLE, OUT_OF_SCOPE):
+        return None
+    specific = [code for code in result.required_goals if code.startswith("SG")]
+    if any(result.goals[code] != SATISFIED for code in specific):
+        return 0
+    level = 1
+    while level + 1 in model.capability_levels:
+        codes = [g.code for g in model.generic_goals if g.capability_level == level + 1]
+        if not codes or any(result.goals.get(code) != SATISFIED for code in codes):
+            break
+        level += 1
+    return level
+
+
 @PROPERTY
 @given(data=st.data())
-def test_raising_a_characterization_never_lowers_a_level_or_a_satisfied_goal(data):
-    """(a) Raising one characterization (NI < PI < LI < FI) never lowers a capability level, the
-    maturity level or the equivalent maturity level, and a satisfied goal or PA stays satisfied.
+def test_raising_a_characterization_never_lowers_what_is_certain(data):
+    """(a) Raising one characterization (NI < PI < LI < FI), under rules v2:
 
-    NY and a missing characterization are outside the order: NY -> NI next to an FI turns an FI
-    practice into a range. Goal ratings are not monotone in unsatisfied < not_rated < satisfied
-    in general: with instances {FI, PI} a practice is a pending range and its goal not_rated, so
-    a goal judgment "unsatisfied" does not apply; raising PI to LI makes the goal satisfied with
-    an LI practice, the judgment now applies, and the goal goes not_rated -> unsatisfied (see
-    the example test below; without goal judgments see (a')). What does hold: a satisfied goal
-    has only FI/LI practices, a raise keeps FI as FI and LI (pure or judged) as LI or FI, and a
-    judgment that settled the goal still settles it, so it stays satisfied; levels depend only
-    on which goals are satisfied, so they never drop.
+    1. a satisfied goal or PA stays satisfied, so the level a PA has certainly reached (its
+       satisfied SGs, then its run of satisfied GG2, GG3, ...) never drops, and neither does the
+       staged maturity level, which depends only on satisfied goals;
+    2. a capability level that is certain before and after the raise never drops; it may become
+       uncertain (None): NI, NI -> NI, LI makes a range, pending until judged, and its goal not
+       rated again; and an uncertain level may become a certain 0 (see the examples below);
+    3. the equivalent maturity level never drops unless the raise leaves the level of a PA that
+       was certain uncertain: equivalent staging counts a level that is not certain as not
+       reached (DESIGN §4.6).
+
+    Goal ratings are otherwise not monotone: unsatisfied -> not_rated (the range above) and
+    not_rated -> unsatisfied (FI, PI pending next to a PI practice, raised to FI, LI) both happen,
+    since v2 rates a goal only once all its practices are rated. Why 1 holds: a satisfied goal has
+    only FI/LI practices, a raise keeps FI as FI and LI (pure or judged) as LI or FI, and a
+    judgment that settled the goal still settles it. NY and a missing characterization are
+    outside the order.
     """
     model = data.draw(st.sampled_from(MODELS))
     before_input = data.draw(appraisals(model))
     before, after = rate(model, before_input), rate(model, raise_one(data, before_input))
     assert (after.maturity_level or 0) >= (before.maturity_level or 0)
-    assert (after.equivalent_maturity_level or 0) >= (before.equivalent_maturity_level or 0)
+    became_uncertain = False
     for acronym, old in before.process_areas.items():
         new = after.process_areas[acronym]
-        if old.capability_level is None:
-            assert new.capability_level is None
-        else:
-            assert new.capability_level >= old.capability_level
         if old.rating == SATISFIED:
             assert new.rating == SATISFIED
         for goal, rating in old.goals.items():
             if rating == SATISFIED:
                 assert new.goals[goal] == SATISFIED
+        if old.rating in (NOT_APPLICABLE, OUT_OF_SCOPE):
+            assert new.capability_level is None
+            continue
+        assert level_reached(model, new) >= level_reached(model, old)
+        if old.capability_level is not None and new.capability_level is not None:
+            assert new.capability_level >= old.capability_level
+        if new.capability_level is not None:
+            assert new.capability_level == level_reached(model, new)
+        became_uncertain |= old.capability_level is not None and new.capability_level is None
+    if not became_uncertain:
+        assert (after.equivalent_maturity_level or 0) >= (before.equivalent_maturity_level or 0)
 
 
-@PROPERTY
-@given(data=st.data())
-def test_without_goal_judgments_goal_and_pa_ratings_only_rise(data):
-    """(a') With no goal judgments, goal and PA ratings are monotone in unsatisfied < not_rated <
-    satisfied: a practice only moves from PI/NI to pending/LI/FI and from pending to LI/FI (or
-    keeps its judged value), and a goal or PA rating is the weakest of its parts.
-    """
-    model = data.draw(st.sampled_from(MODELS))
-    before_input = replace(data.draw(appraisals(model)), goal_judgments={})
-    before, after = rate(model, before_input), rate(model, raise_one(data, before_input))
-    for acronym, old in before.process_areas.items():
-        new = after.process_areas[acronym]
-        if old.rating in RANK:
-            assert RANK[new.rating] >= RANK[old.rating]
-        for goal, rating in old.goals.items():
-            assert RANK[new.goals[goal]] >= RANK[rating]
+def pa_with_two_instances(goals: dict, profile: int = 1):
+    """A one-PA model rated continuous at `profile` by desk and noc; `goals` maps SG codes to
+    {practice: "desk noc"}."""
+    pa = ProcessAreaSpec(
+        "CM", 2, tuple(GoalSpec(code, tuple(practices)) for code, practices in goals.items())
+    )
+    model = ModelSpec((pa,), GENERIC_5, (1, 2, 3, 4, 5), (0, 1, 2, 3, 4, 5))
+    characterizations = {
+        (key, "CM", code): value
+        for practices in goals.values()
+        for code, pair in practices.items()
+        for key, value in zip(INSTANCES, pair.split(), strict=True)
+    }
+    for level in range(2, profile + 1):
+        for goal in GENERIC_5[level - 1 : level]:
+            characterizations |= {(key, "CM", gp): FI for key in INSTANCES for gp in goal.practices}
+    appraisal = AppraisalInput(
+        CONTINUOUS,
+        target_profile={"CM": profile},
+        coverage={"CM": frozenset(INSTANCES)},
+        characterizations=characterizations,
+    )
+    return model, appraisal
+
+
+def raised(appraisal: AppraisalInput, key: tuple[str, str, str], value: str) -> AppraisalInput:
+    return replace(appraisal, characterizations={**appraisal.characterizations, key: value})
+
+
+def test_a_raise_can_make_a_certain_level_uncertain():
+    """NI, NI -> NI, LI: the practice becomes a pending range, its goal not rated, CL0 -> None."""
+    model, before = pa_with_two_instances({"SG 1": {"SP 1.1": "NI NI"}})
+    after = raised(before, ("noc", "CM", "SP 1.1"), LI)
+    old, new = rate(model, before).process_areas["CM"], rate(model, after).process_areas["CM"]
+    assert (old.goals["SG 1"], old.capability_level) == (UNSATISFIED, 0)
+    assert (new.goals["SG 1"], new.capability_level) == (NOT_RATED, None)
+
+
+def test_a_raise_can_turn_a_goal_that_was_not_rated_unsatisfied():
+    """FI, PI pending next to a PI practice: not rated; raise PI to LI and the goal is rated."""
+    model, before = pa_with_two_instances({"SG 1": {"SP 1.1": "FI PI", "SP 1.2": "PI PI"}})
+    after = raised(before, ("noc", "CM", "SP 1.1"), LI)
+    old, new = rate(model, before).process_areas["CM"], rate(model, after).process_areas["CM"]
+    assert (old.goals["SG 1"], old.capability_level) == (NOT_RATED, None)
+    assert (new.goals["SG 1"], new.capability_level) == (UNSATISFIED, 0)
+
+
+def test_a_raise_can_lower_the_equivalent_maturity_level_by_making_a_level_uncertain():
+    """CM at target CL4 with GG4 all NI has a certain CL3 (equivalent ML2); raising one GP 4.1 to
+    FI leaves GG4 pending, CM's level uncertain and equivalent ML2 out of reach (§4.6)."""
+    model, before = pa_with_two_instances({"SG 1": {"SP 1.1": "FI FI"}}, profile=3)
+    before = replace(
+        before,
+        target_profile={"CM": 4},
+        characterizations=before.characterizations
+        | {("desk", "CM", "GP 4.1"): NI, ("noc", "CM", "GP 4.1"): NI},
+    )
+    after = raised(before, ("noc", "CM", "GP 4.1"), FI)
+    old, new = rate(model, before), rate(model, after)
+    assert (old.process_areas["CM"].capability_level, old.equivalent_maturity_level) == (3, 5)
+    assert (new.process_areas["CM"].capability_level, new.equivalent_maturity_level) == (None, 1)
 
 
 def test_a_goal_judgment_can_take_effect_when_a_characterization_rises():
-    """The counterexample behind (a): not_rated -> unsatisfied after raising PI to LI."""
+    """A goal judgment applies only to a goal satisfied with LI practices: not_rated ->
+    unsatisfied after raising PI to LI."""
     pa = ProcessAreaSpec("CM", 2, (GoalSpec("SG 1", ("SP 1.1",)),))
     model = ModelSpec((pa,), (), (1, 2), (0, 1))
     before = AppraisalInput(
@@ -188,9 +265,7 @@ def test_a_goal_judgment_can_take_effect_when_a_characterization_rises():
         characterizations={("desk", "CM", "SP 1.1"): FI, ("noc", "CM", "SP 1.1"): PI},
         goal_judgments={("CM", "SG 1"): UNSATISFIED},
     )
-    after = replace(
-        before, characterizations={**before.characterizations, ("noc", "CM", "SP 1.1"): LI}
-    )
+    after = raised(before, ("noc", "CM", "SP 1.1"), LI)
     assert rate(model, before).process_areas["CM"].goals["SG 1"] == NOT_RATED
     assert rate(model, after).process_areas["CM"].goals["SG 1"] == UNSATISFIED
 
@@ -263,14 +338,17 @@ def test_input_order_does_not_matter(data):
 def test_equivalent_staging_agrees_with_the_staged_maturity_level(data):
     """(c) Rated staged at the model's top maturity level and continuous with every PA of the
     variant at target capability level 3, the same scope declarations, coverage,
-    characterizations and judgments give the same maturity level, capability levels, next
-    level and blockers.
+    characterizations and judgments give the same capability levels; the equivalent maturity
+    level is never above the staged one, and when every PA in scope has a certain capability
+    level they agree on the maturity level, the next level and the blockers.
 
     Conditions that make it true: the model has generic goals of capability levels 2 and 3 and
     capability levels 2 and 3 (MODEL_5 has GG1-GG5, MODEL_3 GG1-GG3), every PA is at ML 2 or
     above, and the top maturity level is at least 3. Then both representations rate the SGs,
     GG2 and GG3 of every PA in scope from the same practices (GG4/GG5 are required by neither),
-    so CL >= min(n, 3) exactly when the goals staged ML n needs are satisfied.
+    so a certain CL >= min(n, 3) exactly when the goals staged ML n needs are satisfied. They
+    part only where a level is not certain: an ML2 PA with SGs and GG2 satisfied and GG3 not
+    rated counts for staged ML2 but its uncertain level does not count for equivalent ML2 (§4.6).
     """
     model = data.draw(st.sampled_from(MODELS))
     appraisal = data.draw(appraisals(model))
@@ -287,12 +365,18 @@ def test_equivalent_staging_agrees_with_the_staged_maturity_level(data):
         target_profile=dict.fromkeys(ACRONYMS, 3),
     )
     staged, continuous = rate(model, as_staged), rate(model, as_continuous)
-    assert staged.maturity_level == continuous.equivalent_maturity_level
-    assert staged.next_level == continuous.next_level
-    assert staged.blockers == continuous.blockers
-    assert {a: r.capability_level for a, r in staged.process_areas.items()} == {
-        a: r.capability_level for a, r in continuous.process_areas.items()
-    }
+    levels = {a: r.capability_level for a, r in staged.process_areas.items()}
+    assert levels == {a: r.capability_level for a, r in continuous.process_areas.items()}
+    assert staged.maturity_level >= continuous.equivalent_maturity_level
+    certain = all(
+        result.capability_level is not None
+        for result in staged.process_areas.values()
+        if result.rating not in (NOT_APPLICABLE, OUT_OF_SCOPE)
+    )
+    if certain:
+        assert staged.maturity_level == continuous.equivalent_maturity_level
+        assert staged.next_level == continuous.next_level
+        assert staged.blockers == continuous.blockers
 
 
 @PROPERTY

@@ -173,7 +173,8 @@ def test_staged_nothing_rated_is_ml1_with_every_ml2_pa_blocking(org, base_varian
     reqm = data["process_areas"]["REQM"]
     assert reqm == {
         "rating": "not_rated",
-        "capability_level": 0,
+        # Rules v2: nothing rated, so no level is certain yet (not CL0).
+        "capability_level": None,
         # Staged ML2 requires the SGs and GG2, never GG1 or GG3.
         "goals": {"SG 1": "not_rated", "SG 2": "not_rated", "GG 2": "not_rated"},
         "practices": {code: None for code in reqm["practices"]},
@@ -230,6 +231,7 @@ def test_staged_ml2_is_blocked_by_a_pa_declared_out_of_scope(org, base_variant):
             "maturity_level": 2,
             "reason": "out_of_scope",
             "goals": ["SG 1", "SG 2", "GG 2"],
+            "failing_practices": [],
         }
     ]
 
@@ -275,6 +277,7 @@ def test_staged_ml3_is_blocked_by_an_ml3_pa_out_of_scope(org, base_variant):
             "maturity_level": 3,
             "reason": "out_of_scope",
             "goals": ["SG 1", "GG 2", "GG 3"],
+            "failing_practices": [],
         }
     ]
 
@@ -290,7 +293,7 @@ def test_staged_ny_instances_are_dropped_until_nothing_is_left(org, base_variant
     assert reqm["practices"]["SP 1.1"] == "FI"
     assert reqm["practices"]["SP 1.2"] == "NY"
     assert reqm["goals"]["SG 1"] == "not_rated"
-    assert reqm["rating"] == "not_rated" and reqm["capability_level"] == 0
+    assert reqm["rating"] == "not_rated" and reqm["capability_level"] is None
     assert data["maturity_level"] == 1
     assert blockers(data) == [("REQM", "not_rated")]
 
@@ -338,7 +341,13 @@ def test_staged_li_goal_turned_unsatisfied_by_judgment(org, base_variant, lead):
     assert data["reviews"] == []
     assert data["maturity_level"] == 1
     assert data["blockers"] == [
-        {"process_area": "REQM", "maturity_level": 2, "reason": "unsatisfied", "goals": ["SG 1"]}
+        {
+            "process_area": "REQM",
+            "maturity_level": 2,
+            "reason": "unsatisfied",
+            "goals": ["SG 1"],
+            "failing_practices": [],  # LI: the team's judgment turned the goal
+        }
     ]
 
     # Kept satisfied instead: the review is settled and ML2 is back.
@@ -419,8 +428,8 @@ def test_staged_practices_the_target_does_not_require_do_not_count(org, base_var
         (3, ("SP 1.1", "PI"), 0, "unsatisfied"),
         # SGs satisfied, a GG2 practice not implemented -> CL1.
         (3, ("GP 2.1", "NI"), 1, "unsatisfied"),
-        # SGs and GG2 satisfied, GG3 not rated yet -> CL2, PA not rated.
-        (3, ("GP 3.1", None), 2, "not_rated"),
+        # SGs and GG2 satisfied, GG3 not rated yet -> the level is not certain (rules v2).
+        (3, ("GP 3.1", None), None, "not_rated"),
         (3, None, 3, "satisfied"),
         # Beyond CL3: target 5 requires GG4 and GG5.
         (5, ("GP 5.2", "PI"), 4, "unsatisfied"),
@@ -510,7 +519,13 @@ def test_equivalent_staging_ml2(org, base_variant):
     assert data["process_areas"]["CM"]["capability_level"] == 1
     assert data["equivalent_maturity_level"] == 1
     assert data["blockers"] == [
-        {"process_area": "CM", "maturity_level": 2, "reason": "not_required", "goals": ["GG 2"]}
+        {
+            "process_area": "CM",
+            "maturity_level": 2,
+            "reason": "not_required",
+            "goals": ["GG 2"],
+            "failing_practices": [],
+        }
     ]
 
 
@@ -564,5 +579,79 @@ def test_equivalent_staging_ml5_when_every_pa_reaches_cl3(org, base_variant):
     assert data["process_areas"]["QPM"]["capability_level"] == 2
     assert data["equivalent_maturity_level"] == 3
     assert data["blockers"] == [
-        {"process_area": "QPM", "maturity_level": 4, "reason": "unsatisfied", "goals": ["GG 3"]}
+        {
+            "process_area": "QPM",
+            "maturity_level": 4,
+            "reason": "unsatisfied",
+            "goals": ["GG 3"],
+            "failing_practices": ["GP 3.2"],
+        }
     ]
+
+
+# --- Rules v2 on every shipped constellation ------------------------------------------------------
+
+
+def test_v2_a_goal_with_an_unrated_practice_is_not_rated_even_next_to_a_pi(org, base_variant):
+    """SCAMPI: REQM SG 1 with SP 1.1 PI and SP 1.2 not characterized is not rated (v1 said
+    unsatisfied); the blocker still names SP 1.1 as a certain failure, "which bits first"."""
+    appraisal = make_appraisal(org, base_variant, target=2, not_applicable=("SAM",))
+    rate(appraisal, [a for a in ML2 if a not in ("SAM", "REQM")])
+    rate(appraisal, "REQM", only=("SP 1.3", "SP 1.4", "SP 1.5", "SP 2.1", "SP 2.2"))
+    rate(appraisal, "REQM", "PI", only=("SP 1.1",))
+    rate(appraisal, "REQM", only=tuple(f"GP 2.{n}" for n in range(1, 11)))
+    data = results_of(appraisal)
+    reqm = data["process_areas"]["REQM"]
+    assert (reqm["goals"]["SG 1"], reqm["rating"], reqm["capability_level"]) == (
+        "not_rated",
+        "not_rated",
+        None,
+    )
+    assert data["blockers"] == [
+        {
+            "process_area": "REQM",
+            "maturity_level": 2,
+            "reason": "not_rated",
+            "goals": ["SG 1"],
+            "failing_practices": ["SP 1.1"],
+        }
+    ]
+    # Rated at last: SG 1 unsatisfied, a certain CL0.
+    rate(appraisal, "REQM", only=("SP 1.2",))
+    reqm = results_of(appraisal)["process_areas"]["REQM"]
+    assert (reqm["goals"]["SG 1"], reqm["capability_level"]) == ("unsatisfied", 0)
+
+
+@pytest.fixture
+def svc13(db):
+    from tests.conftest import load_fixtures
+
+    load_fixtures("cmmi_svc_1_3")
+    return ModelVariant.objects.get(constellation__slug="cmmi-svc-1.3", slug="cmmi-svc")
+
+
+@pytest.fixture
+def dev12(db):
+    from tests.conftest import load_fixtures
+
+    load_fixtures("cmmi_dev_1_2")
+    return ModelVariant.objects.get(constellation__slug="cmmi-dev-1.2", slug="cmmi-dev")
+
+
+@pytest.mark.parametrize("fixture", ["svc13", "dev12"])
+def test_v2_on_the_other_constellations(request, org, fixture):
+    """Continuous, REQM at CL3 and CM at CL2: an unrated GG3 leaves REQM's level open, which
+    keeps equivalent staging from ML2 (§4.6) although staged ML2 would count REQM."""
+    variant_ = request.getfixturevalue(fixture)
+    appraisal = make_appraisal(org, variant_, profile={"REQM": 3, "CM": 2})
+    rate(appraisal, ["REQM", "CM"])
+    Characterization.objects.filter(
+        appraisal=appraisal, process_area__acronym="REQM", generic_practice__generic_goal__number=3
+    ).delete()
+    data = results_of(appraisal)
+    assert data["process_areas"]["REQM"]["capability_level"] is None
+    assert data["process_areas"]["REQM"]["goals"]["GG 3"] == "not_rated"
+    assert data["process_areas"]["CM"]["capability_level"] == 2
+    blocker = {b["process_area"]: b for b in data["blockers"]}["REQM"]
+    assert (blocker["reason"], blocker["goals"]) == ("not_rated", ["GG 3"])
+    assert data["equivalent_maturity_level"] == 1

@@ -257,3 +257,77 @@ def test_sign_in_and_out(client, viewer):
     assert client.get(reverse("home")).status_code == 302  # to her organisation
     client.post(reverse("logout"))
     assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_create_and_edit_the_method_evidence_model_coverage_sponsor_and_unit(
+    client, org, lead, base_variant
+):
+    client.force_login(lead)
+    page = client.get(reverse("assessments:appraisal_create", args=[org.slug])).content.decode()
+    assert 'name="method"' in page and 'name="coverage_policy"' in page
+    assert "no self-appraisal is an official SCAMPI A" in page
+    client.post(
+        reverse("assessments:appraisal_create", args=[org.slug]),
+        {
+            "name": "Method B",
+            "variant": base_variant.pk,
+            "representation": "staged",
+            "target_maturity_level": 2,
+            "method": "B",
+            "evidence_model": "v1.2",
+            "coverage_policy": "enforced",
+            "sponsor": "Dana Chief",
+            "organisational_unit": "IT Operations",
+        },
+    )
+    appraisal = Appraisal.objects.get(name="Method B")
+    assert (appraisal.method, appraisal.evidence_model, appraisal.coverage_policy) == (
+        "B",
+        "v1.2",
+        "enforced",
+    )
+    assert (appraisal.sponsor, appraisal.organisational_unit) == ("Dana Chief", "IT Operations")
+
+    edit = reverse("assessments:appraisal_edit", args=[appraisal.code])
+    response = client.post(
+        edit,
+        {
+            "name": "Method B",
+            "target_maturity_level": 2,
+            "method": "A",
+            "evidence_model": "v1.3",
+            "coverage_policy": "off",
+            "sponsor": "Dana Chief",
+            "organisational_unit": "IT Operations, Lyon",
+        },
+    )
+    assert response.status_code == 302
+    appraisal.refresh_from_db()
+    assert (appraisal.method, appraisal.coverage_policy) == ("A", "off")
+    assert appraisal.organisational_unit == "IT Operations, Lyon"
+    assert appraisal.history.first().history_user == lead
+
+    response = client.post(edit, {"name": "Method B", "target_maturity_level": 2, "method": "Z"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    appraisal.refresh_from_db()
+    assert appraisal.method == "A"
+
+
+def test_a_form_without_the_method_gets_the_defaults(client, org, lead, base_variant):
+    client.force_login(lead)
+    client.post(
+        reverse("assessments:appraisal_create", args=[org.slug]),
+        {
+            "name": "Defaults",
+            "variant": base_variant.pk,
+            "representation": "staged",
+            "target_maturity_level": 2,
+        },
+    )
+    appraisal = Appraisal.objects.get(name="Defaults")
+    assert (appraisal.method, appraisal.evidence_model, appraisal.coverage_policy) == (
+        "A",
+        "v1.3",
+        "advisory",
+    )

@@ -132,7 +132,8 @@ def test_a_continuous_appraisal_shows_its_profile_and_equivalent_staging(
     client.force_login(viewer)
     response = client.get(url(appraisal))
     text = response.content.decode()
-    assert "Equivalent maturity level" in text and "Capability profile" in text
+    assert "Indicative equivalent maturity level" in text and "Capability profile" in text
+    assert "not an official SCAMPI A rating" in text
     rows = {row["pa"].acronym: row for row in response.context["pa_rows"]}
     assert (rows["REQM"]["result"].capability_level, rows["REQM"]["target"]) == (3, 3)
     assert (rows["IRM"]["result"].capability_level, rows["IRM"]["target"]) == (2, 2)
@@ -318,7 +319,43 @@ def test_the_chart_is_a_self_contained_svg(ranged):
     assert len(bars) == 8
     assert "REQM Requirements Management: capability level 2, target 2 (satisfied)" in bars
     assert "SAM Supplier Agreement Management: not applicable" in bars
-    assert root.find(f"{ns}title").text == "Maturity level 1"
+    assert root.find(f"{ns}title").text == "Indicative maturity level 1"
+
+
+def chart_bars(appraisal) -> dict[str, tuple[str, str, str]]:
+    """Each bar of the chart: acronym -> (its title, the label above it, its fill)."""
+    state = load_appraisal_state(appraisal)
+    svg = render_to_string("assessments/partials/capability_chart.svg.html", {"state": state})
+    root = ET.fromstring(svg.split("#}", 1)[-1].strip())
+    ns = "{http://www.w3.org/2000/svg}"
+    bars = {}
+    for g in root.iter(f"{ns}g"):
+        if g.find(f"{ns}title") is None:
+            continue
+        texts = [t.text for t in g.iter(f"{ns}text")]
+        fills = [r.get("fill") for r in g.iter(f"{ns}rect") if r.get("fill") != "none"]
+        bars[texts[-1]] = (g.find(f"{ns}title").text, texts[0], fills[0] if fills else "")
+    return bars
+
+
+@pytest.mark.parametrize("representation", ["staged", "continuous"])
+def test_a_pa_whose_level_is_not_certain_is_drawn_not_rated_never_cl0(
+    org, base_variant, representation
+):
+    """Rules v2: REQM with nothing rated has no certain level: hatched, labelled "not rated"."""
+    if representation == "staged":
+        appraisal = make_appraisal(org, base_variant, target=2, not_applicable=("SAM",))
+    else:
+        appraisal = make_appraisal(org, base_variant, profile={"REQM": 2, "CM": 2, "PP": 3})
+    rate(appraisal, ["CM"])
+    rate(appraisal, ["PP"], "PI", only=("SP 1.1",))
+    bars = chart_bars(appraisal)
+    title, label, fill = bars["REQM"]
+    assert label == "not rated" and fill == "url(#capability-chart-hatch)"
+    assert title == "REQM Requirements Management: capability level not rated yet, target 2"
+    assert bars["CM"][1] == "CL2"
+    # PP: SG 1 not rated (an SP unrated) but SP 1.1 is PI; SG 2 not rated: no certain level.
+    assert bars["PP"][1] == "not rated"
 
 
 # --- Queries ------------------------------------------------------------------------------------
@@ -359,3 +396,41 @@ def test_query_count_does_not_grow_with_instances_ratings_and_judgments(
     assert len(big.values) > 1000 and big.practice_judgments and big.goal_judgments
     assert big.results.pending and big.results.reviews == []
     assert count() == small
+
+
+# --- Rules v2 and the method --------------------------------------------------------------------
+
+
+def test_blockers_show_the_practices_already_failing_inside_a_goal_not_rated(
+    client, org, base_variant, viewer
+):
+    appraisal = make_appraisal(org, base_variant, target=2, not_applicable=("SAM",))
+    rate(appraisal, [a for a in ML2 if a != "SAM"])
+    rate(appraisal, "REQM", "NI", only=("SP 1.1",))
+    rate(appraisal, "REQM", "NY", only=("SP 1.2",))
+    client.force_login(viewer)
+    response = client.get(url(appraisal))
+    item = response.context["blockers"][0]
+    assert (item["blocker"].process_area, item["reason"]) == ("REQM", "not rated yet")
+    assert item["failing"] == [("SP 1.1", "NI")]
+    text = response.content.decode()
+    assert 'already failing: <span class="badge value-NI">SP 1.1 NI</span>' in text
+    rows = {row["pa"].acronym: row for row in response.context["pa_rows"]}
+    assert rows["REQM"]["result"].capability_level is None
+    assert ">not rated</span></td>" in text
+
+
+@pytest.mark.parametrize("method", ["B", "C"])
+def test_methods_b_and_c_show_goal_indications_and_no_level(client, ranged, viewer, method):
+    ranged.method = method
+    ranged.save(update_fields=["method"])
+    client.force_login(viewer)
+    response = client.get(url(ranged))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f"Method {method}" in text and "No maturity or capability level" in text
+    assert 'id="maturity-level"' not in text and "<svg" not in text
+    assert "What blocks" not in text and "Target CL" not in text and ">CL2<" not in text
+    assert "Goal indications" in text
+    assert dict(response.context["goal_counts"])["not_rated"] == 1  # CM SG 2, pending
+    assert "CM SP 2.1" in text  # the judgments stay

@@ -52,7 +52,7 @@ def demo(django_db_setup, django_db_blocker):
         draft=page_texts(draft),
         final=page_texts(final),
         draft_pdf=draft,
-        contents=PdfReader(BytesIO(draft)).pages[1].extract_text(extraction_mode="layout"),
+        contents=PdfReader(BytesIO(draft)).pages[2].extract_text(extraction_mode="layout"),
     )
 
 
@@ -60,13 +60,35 @@ def test_the_pdf_holds_organisation_level_process_areas_and_findings(demo):
     text = " ".join(demo.draft)
 
     assert demo.expected.organisation in text
-    assert f"Maturity level {demo.expected.maturity_level}" in text
+    assert f"Indicative maturity level {demo.expected.maturity_level}" in text
+    assert "not an official SCAMPI A rating" in text
     assert len(demo.expected.in_scope) == 7
     for name in demo.expected.in_scope:
         assert name in text
     assert len(demo.expected.findings) == 4
     for finding in demo.expected.findings:
         assert finding in text
+
+
+def test_the_disclosure_statement_is_the_first_section_after_the_cover(demo):
+    page = demo.draft[1]
+    assert page.startswith("Appraisal disclosure statement") or (
+        "Appraisal disclosure statement" in page
+        and "Findings report" not in page.split("Appraisal")[0]
+    )
+    assert "Appraisal disclosure statement" not in demo.draft[0]
+    for fact in (
+        "Organisation Acme IT Services",
+        "Lead appraiser Lea Lead",
+        "Method SCAMPI A style (indicative levels)",
+        "Evidence model v1.3: artifacts and affirmations",
+        "Dates 2026-10-05 to 2026-12-11",
+        "Not applicable SAM:",
+        "Results valid until 2029-12-11.",
+        f"Result Indicative maturity level {demo.expected.maturity_level}",
+    ):
+        assert fact in page, fact
+    assert "Instances sampled" in page and "Process areas in scope" in page
 
 
 def test_every_page_of_a_draft_says_draft_and_page_n_of_m(demo):
@@ -84,7 +106,13 @@ def test_a_final_report_is_not_a_draft(demo):
 
 def test_the_contents_give_the_page_of_each_section(demo):
     contents = demo.contents  # laid out as on the page: each title and its number on one line
-    for title in ("Scope and method", "Results summary", "ITSM coverage", "IRM Incident"):
+    for title in (
+        "Appraisal disclosure statement",
+        "Scope and method",
+        "Results summary",
+        "ITSM coverage",
+        "IRM Incident",
+    ):
         match = re.search(re.escape(title) + r"[A-Za-z ]*? +(\d+)\n", contents)
         assert match, title
         assert title in demo.draft[int(match.group(1)) - 1]

@@ -25,7 +25,13 @@ def test_scope_and_ratings(rated):
     assert report.next_level == 2
     rows = {row.acronym: row for row in report.pa_rows}
     assert (rows["REQM"].rating, rows["REQM"].capability_level) == ("satisfied", 2)
-    assert (rows["CM"].rating, rows["CM"].capability_level) == ("not_rated", 0)
+    # Rules v2: CM is partly rated, so its level is not certain: "not rated", never CL0.
+    assert (rows["CM"].rating, rows["CM"].capability_level) == ("not_rated", None)
+    assert (rows["CM"].cl_label, rows["REQM"].cl_label, rows["SAM"].cl_label) == (
+        "not rated",
+        "CL2",
+        "—",
+    )
     assert (rows["SAM"].rating, rows["SAM"].capability_level) == ("not_applicable", None)
     assert (rows["REQM"].strengths, rows["CM"].weaknesses) == (1, 2)
     assert [b.acronym for b in report.blockers] == ["CM", "IRM", "MA", "PMC", "PP", "PPQA"]
@@ -110,8 +116,9 @@ def test_chart_bars(rated):
 
     assert list(bars) == ["CM", "IRM", "MA", "PMC", "PP", "PPQA", "REQM", "SAM"]
     assert (bars["REQM"].level, bars["REQM"].target, bars["REQM"].reached) == (2, 2, True)
-    assert (bars["CM"].level, bars["CM"].reached) == (0, False)
-    assert (bars["SAM"].level, bars["SAM"].target) == (None, None)
+    assert (bars["CM"].level, bars["CM"].reached, bars["CM"].uncertain) == (None, False, True)
+    assert (bars["SAM"].level, bars["SAM"].target, bars["SAM"].uncertain) == (None, None, False)
+    assert bars["REQM"].uncertain is False
 
 
 def test_query_count_does_not_grow_with_the_appraisal(rated, lead, django_assert_num_queries):
@@ -143,3 +150,60 @@ def test_report_filename(appraisal):
 
     assert report_filename(appraisal, "pdf", day) == "acme-2026-self-assessment-2026-11-26.pdf"
     assert report_filename(appraisal, "xlsx", day).endswith("-2026-11-26.xlsx")
+
+
+# --- The appraisal disclosure statement ---------------------------------------------------------
+
+
+def test_the_disclosure_statement(rated, lead):
+    rated.sponsor = "Dana Chief"
+    rated.organisational_unit = "IT Operations"
+    rated.team = "Lea\nTom"
+    rated.end_date = datetime.date(2026, 12, 11)
+    rated.save()
+    report = findings_report(rated)
+    d = report.disclosure
+    assert (d.organisation, d.organisational_unit, d.sponsor) == (
+        "Acme IT Services",
+        "IT Operations",
+        "Dana Chief",
+    )
+    assert d.lead_appraisers == [lead.get_full_name() or lead.username]
+    assert d.team == ["Lea", "Tom"]
+    assert d.variant == "CMMI-SVC" and d.model == "CMMI for Services draft 2007 (draft)"
+    assert d.representation == "Staged, target maturity level 2"
+    assert d.method == "SCAMPI A style (indicative levels)"
+    assert d.result == ("Indicative maturity level 1 (not an official SCAMPI A rating)")
+    assert d.validity == "Results valid until 2029-12-11"
+
+
+def test_the_disclosure_statement_without_an_end_date_and_for_method_c(rated):
+    rated.method = "C"
+    rated.end_date = None
+    rated.save()
+    d = findings_report(rated).disclosure
+    assert d.validity == "Results valid until: no end date set"
+    assert d.result.startswith("None: a method C appraisal")
+
+
+def test_results_valid_three_years_after_the_end_date():
+    from reports.disclosure import results_valid_until
+
+    assert results_valid_until(datetime.date(2028, 2, 29)) == datetime.date(2031, 2, 28)
+    assert results_valid_until(datetime.date(2026, 3, 13)) == datetime.date(2029, 3, 13)
+    assert results_valid_until(None) is None
+
+
+def test_a_continuous_disclosure_names_each_target(org, base_variant, lead):
+    from tests.assessments.test_scenarios import make_appraisal
+
+    appraisal = make_appraisal(org, base_variant, profile={"REQM": 3, "CM": 2})
+    report = findings_report(appraisal)
+    assert report.disclosure.representation == (
+        "Continuous, a target capability level per process area"
+    )
+    assert [(row.acronym, row.target) for row in report.in_scope] == [
+        ("CM", "CL2"),
+        ("REQM", "CL3"),
+    ]
+    assert report.disclosure.result.startswith("Indicative equivalent maturity level 1")

@@ -145,14 +145,14 @@ def test_the_xlsx_reads_back_with_the_database_values(client, rated, viewer):
     facts = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row and row[0]}
     assert facts["Organisation"] == "Acme IT Services"
     assert facts["Appraisal"] == "2026 self-assessment"
-    assert facts["Maturity level"] == state.results.maturity_level
+    assert facts["Indicative maturity level"] == state.results.maturity_level
     pa_rows = {
         row[0]: row
         for row in summary.iter_rows(values_only=True)
         if row and row[0] in state.results.process_areas
     }
     assert set(pa_rows) == set(state.results.process_areas)
-    assert pa_rows["REQM"][5:7] == ("Satisfied", 2)
+    assert pa_rows["REQM"][5:7] == ("Satisfied", "CL2")
     assert pa_rows["SAM"][5] == "Not applicable" and pa_rows["SAM"][9] == SAM_JUSTIFICATION
 
     keys = {i.pk: i.key for i in state.instances}

@@ -45,3 +45,45 @@ def test_no_other_sheet_when_every_cell_counts(appraisal, team_member):
     wb = load_workbook(BytesIO(workbook_bytes(findings_report(appraisal))))
 
     assert OTHER not in wb.sheetnames
+
+
+def summary_facts(wb) -> dict:
+    return {row[0]: row[1] for row in wb[SUMMARY].iter_rows(min_row=4, values_only=True) if row[0]}
+
+
+def pa_table(wb) -> list[dict]:
+    rows = list(wb[SUMMARY].iter_rows(values_only=True))
+    start = next(n for n, row in enumerate(rows) if row[0] == "PA")
+    header = rows[start]
+    table = []
+    for row in rows[start + 1 :]:
+        if not row[0]:
+            break
+        table.append(dict(zip(header, row, strict=False)))
+    return table
+
+
+def test_levels_are_indicative_and_an_uncertain_level_is_not_rated(rated):
+    wb = load_workbook(BytesIO(workbook_bytes(findings_report(rated))))
+    facts = summary_facts(wb)
+    assert facts["Indicative maturity level"] == 1
+    assert facts["Levels"] == "not an official SCAMPI A rating"
+    assert facts["Method"] == "SCAMPI A style (indicative levels)"
+    cls = {row["PA"]: row["CL"] for row in pa_table(wb)}
+    assert (cls["REQM"], cls["CM"], cls["SAM"]) == ("CL2", "not rated", None)
+    assert wb["CM"]["B2"].value == "Capability level: not rated"
+
+
+def test_methods_b_and_c_write_no_level(rated):
+    rated.method = "B"
+    rated.sponsor = '=HYPERLINK("http://evil")'
+    rated.save(update_fields=["method", "sponsor"])
+    wb = load_workbook(BytesIO(workbook_bytes(findings_report(rated))))
+    facts = summary_facts(wb)
+    assert "Indicative maturity level" not in facts and "Maturity level" not in facts
+    assert facts["Result"].startswith("None: a method B appraisal")
+    assert facts["Sponsor"] == '\'=HYPERLINK("http://evil")'
+    assert all("CL" not in row and "Target" not in row for row in pa_table(wb))
+    assert wb["CM"]["B2"].value is None
+    values = [c for sheet in wb for row in sheet.iter_rows(values_only=True) for c in row]
+    assert not any(isinstance(v, str) and v.startswith("CL") for v in values)

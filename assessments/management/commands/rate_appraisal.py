@@ -4,7 +4,7 @@
 checks as `import_appraisal`, into a throwaway organisation inside a transaction that is rolled
 back once the results are computed, so the rating is exactly what the app would show after an
 import. The JSON is `Results.to_dict()`: the keys of DESIGN §6 plus the extensions `next_level`
-and `blockers` (docs/rating.md).
+and `blockers` (docs/rating.md); methods B and C write every level as null and no blockers.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ NOT_RATED = "Nothing was rated: {count} problem{s} in {file}:"
 
 
 def results_json(state: AppraisalState) -> str:
-    return json.dumps(state.results.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    data = state.results.to_dict(levels=state.appraisal.shows_levels)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 class Command(BaseCommand):
