@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from assessments import coverage as evidence_coverage
+
 FI, LI, PI, NI, NY = "FI", "LI", "PI", "NI", "NY"
 PRACTICE_VALUES = (FI, LI, PI, NI, NY)
 SATISFIED, UNSATISFIED, NOT_RATED = "satisfied", "unsatisfied", "not_rated"
@@ -113,6 +115,10 @@ class AppraisalInput:
     characterizations: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
     practice_judgments: Mapping[tuple[str, str], str] = field(default_factory=dict)
     goal_judgments: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # Objective evidence (§4.8, assessments.coverage): (instance key, PA, practice) -> link kinds.
+    evidence_model: str = "v1.3"
+    coverage_policy: str = "advisory"
+    evidence: Mapping[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
 
 
 # --- Results ------------------------------------------------------------------------------------
@@ -253,6 +259,7 @@ class Results:
     reviews: list[GoalReview]
     invalid_judgments: list[InvalidJudgment]
     blockers: list[Blocker]
+    uncovered: list[evidence_coverage.UncoveredCell] = field(default_factory=list)
 
     def to_dict(self, *, extended: bool = True) -> dict[str, Any]:
         """The results JSON of DESIGN §6; `extended` adds "next_level" and "blockers"."""
@@ -262,6 +269,7 @@ class Results:
             "process_areas": {acr: self.process_areas[acr].to_dict() for acr in self.process_areas},
             "pending": [entry.to_dict() for entry in self.pending],
             "reviews": [entry.to_dict() for entry in self.reviews],
+            "uncovered": [cell.to_dict() for cell in self.uncovered],
         }
         if extended:
             data["next_level"] = self.next_level
@@ -389,6 +397,8 @@ def _rate_in_scope(
             if practice.pending:
                 collected.pending.append(PendingPractice(acronym, practice.code))
         rating = _goal_rating(results)
+        if evidence_coverage.goal_blocked(appraisal, acronym, results):
+            rating = NOT_RATED
         if rating == SATISFIED and any(practice.value == LI for practice in results):
             collected.reviewable.add((acronym, goal))
             judgment = appraisal.goal_judgments.get((acronym, goal))
@@ -549,6 +559,10 @@ def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
         reviews=sorted(collected.reviews, key=lambda r: (r.process_area, code_sort_key(r.goal))),
         invalid_judgments=_invalid_judgments(appraisal, process_areas, collected),
         blockers=_blockers(pas, process_areas, generic_goals, next_level, reaches),
+        uncovered=evidence_coverage.uncovered_cells(
+            appraisal,
+            {acr: pa.practices for acr, pa in process_areas.items() if pa.practices},
+        ),
     )
 
 
