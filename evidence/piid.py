@@ -14,6 +14,7 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -118,15 +119,6 @@ def piid_table(state: AppraisalState, acronym: str) -> list[PiidRow]:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _text(sheet, row: int, column: int, value: str) -> None:
-    """Write text that a spreadsheet must never take for a formula."""
-    cell = sheet.cell(row, column)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
 def _item_line(item: EvidenceItem) -> str:
     return f"{item.title}{URI_SEPARATOR}{item.uri}" if item.uri else item.title
 
@@ -145,36 +137,51 @@ def _evidence_columns(appraisal: Appraisal, cell: PiidCell) -> list[list[Evidenc
 
 
 def export_workbook(appraisal: Appraisal, state: AppraisalState | None = None) -> bytes:
-    """One sheet per PA in scope, in the PIID shape; formula-looking text is written as text."""
+    """One sheet per PA in scope, in the PIID shape; formula-looking text is written as text.
+
+    Write-only mode: the full benchmark appraisal has some 130,000 cells.
+    """
     state = state or load_appraisal_state(appraisal)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     subcolumns = columns(appraisal)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    bold = Font(bold=True)
+
+    def cell(sheet, value, *, font=None):
+        if isinstance(value, str) and (value.startswith(_FORMULA_START) or "\n" in value or font):
+            out = WriteOnlyCell(sheet, value=value)
+            if value.startswith(_FORMULA_START):
+                out.data_type = "s"
+                out.quotePrefix = True
+            if "\n" in value:
+                out.alignment = wrap
+            if font:
+                out.font = font
+            return out
+        return value
+
     for acronym in state.in_scope:
         sheet = wb.create_sheet(acronym[:31])
         instances = state.coverage.get(acronym, [])
-        _text(sheet, 1, 1, f"{acronym} {state.catalog.process_areas[acronym].name}")
-        sheet.cell(1, 1).font = Font(bold=True, size=13)
-        _text(sheet, 2, 1, f"{appraisal.name} · evidence model {appraisal.evidence_model}")
-        for n, instance in enumerate(instances):
-            _text(sheet, 2, len(FIXED) + 1 + n * len(subcolumns), instance.key)
         header = [*FIXED]
         for instance in instances:
             header += [f"{instance.key}: {name}" for name in subcolumns]
-        for column, title in enumerate(header, start=1):
-            _text(sheet, HEADER_ROW, column, title)
-            sheet.cell(HEADER_ROW, column).font = Font(bold=True)
-        for number, row in enumerate(piid_table(state, acronym), start=HEADER_ROW + 1):
-            values = [row.goal, row.code, row.title]
-            for cell in row.cells:
-                values += _cell_texts(appraisal, cell)
-            for column, value in enumerate(values, start=1):
-                _text(sheet, number, column, value)
-                sheet.cell(number, column).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, len(FIXED) + 1)
         sheet.column_dimensions["C"].width = 40
         for column in range(len(FIXED) + 1, len(header) + 1):
             sheet.column_dimensions[get_column_letter(column)].width = 28
+        sheet.freeze_panes = f"{get_column_letter(len(FIXED) + 1)}{HEADER_ROW + 1}"
+        title = f"{acronym} {state.catalog.process_areas[acronym].name}"
+        sheet.append([cell(sheet, title, font=Font(bold=True, size=13))])
+        keys = [f"{appraisal.name} · evidence model {appraisal.evidence_model}", "", ""]
+        for instance in instances:
+            keys += [instance.key] + [""] * (len(subcolumns) - 1)
+        sheet.append([cell(sheet, v) for v in keys])
+        sheet.append([cell(sheet, v, font=bold) for v in header])
+        for row in piid_table(state, acronym):
+            values = [row.goal, row.code, row.title]
+            for piid_cell in row.cells:
+                values += _cell_texts(appraisal, piid_cell)
+            sheet.append([cell(sheet, v) for v in values])
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
