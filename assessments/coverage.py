@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 DIRECT, INDIRECT, ARTIFACT, AFFIRMATION = "direct", "indirect", "artifact", "affirmation"
 LINK_KINDS = (DIRECT, INDIRECT, ARTIFACT, AFFIRMATION)
@@ -60,9 +60,11 @@ def is_covered(evidence_model: str, value: str | None, kinds: frozenset[str]) ->
     return DIRECT in kinds and bool(kinds & INDIRECT_OR_AFFIRMATION)
 
 
-@dataclass(frozen=True)
-class UncoveredCell:
-    """A cell lacking the evidence its value needs (DESIGN §4.8, results `uncovered`)."""
+class UncoveredCell(NamedTuple):
+    """A cell lacking the evidence its value needs (DESIGN §4.8, results `uncovered`).
+
+    A named tuple, not a dataclass: the full benchmark appraisal can have thousands.
+    """
 
     process_area: str
     practice: str
@@ -98,19 +100,33 @@ def uncovered_cells(
     number and instance key; empty under the policy `off`.
 
     `practices_by_pa` maps each PA in scope to its required practices (the engine's results:
-    each practice lists its covering instances and their values).
+    each practice lists its covering instances and their values). The rule is `is_covered`,
+    inlined: this loop visits every cell of the appraisal (11,760 in the benchmark).
     """
     from assessments.rating import code_sort_key
 
     if appraisal.coverage_policy == OFF:
         return []
-    cells = [
-        UncoveredCell(acronym, practice.code, key)
-        for acronym, practices in practices_by_pa.items()
-        for practice in practices.values()
-        for key in _uncovered_in(appraisal, acronym, practice)
-    ]
-    return sorted(cells, key=lambda c: (c.process_area, code_sort_key(c.practice), c.instance))
+    v12 = appraisal.evidence_model == V1_2
+    evidence = appraisal.evidence.get
+    cells = []
+    for acronym in sorted(practices_by_pa):
+        practices = practices_by_pa[acronym].values()
+        for practice in sorted(practices, key=lambda p: code_sort_key(p.code)):
+            code, values = practice.code, practice.instances
+            for key in sorted(values):
+                value = values[key]
+                if value not in NEEDS_EVIDENCE:
+                    continue
+                kinds = evidence((key, acronym, code))
+                if (
+                    not kinds
+                    or v12
+                    and value != "PI"
+                    and (DIRECT not in kinds or kinds.isdisjoint(INDIRECT_OR_AFFIRMATION))
+                ):
+                    cells.append(UncoveredCell(acronym, code, key))
+    return cells
 
 
 # --- Indicators (§4.9): shown, never rated ---------------------------------------------------
