@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -56,16 +57,23 @@ def columns(appraisal: Appraisal) -> tuple[str, ...]:
     return (ARTIFACTS, AFFIRMATIONS, NOTES, VALUE)
 
 
+class PiidItem(NamedTuple):
+    """What the PIID shows of an item (read as plain values: the full set has 30,000 links)."""
+
+    title: str
+    uri: str
+
+
 @dataclass
 class PiidCell:
-    direct: list[EvidenceItem] = field(default_factory=list)
-    indirect: list[EvidenceItem] = field(default_factory=list)
-    affirmations: list[EvidenceItem] = field(default_factory=list)
+    direct: list[PiidItem] = field(default_factory=list)
+    indirect: list[PiidItem] = field(default_factory=list)
+    affirmations: list[PiidItem] = field(default_factory=list)
     note: str = ""
     value: str = ""
 
     @property
-    def artifacts(self) -> list[EvidenceItem]:
+    def artifacts(self) -> list[PiidItem]:
         return self.direct + self.indirect
 
 
@@ -78,35 +86,68 @@ class PiidRow:
     cells: list[PiidCell]
 
 
-def piid_table(state: AppraisalState, acronym: str) -> list[PiidRow]:
-    """The PA's PIID: one query for its links (the cells' rows come from `state`)."""
+def cell_texts(appraisal: Appraisal, catalog) -> dict[tuple[int, str, str], tuple[str, str]]:
+    """(instance pk, acronym, code) -> (value, note) of every cell, as plain values; one query."""
+    pa_by_id = {pa.pk: a for a, pa in catalog.process_areas.items()}
+    sp_code = {sp.pk: c for (_, c), sp in catalog.specific_practices.items()}
+    gp_code = {gp.pk: c for c, gp in catalog.generic_practices.items()}
+    rows = (
+        Characterization.objects.filter(appraisal=appraisal)
+        .order_by()
+        .values_list(
+            "sampled_instance_id",
+            "process_area_id",
+            "specific_practice_id",
+            "generic_practice_id",
+            "value",
+            "note",
+        )
+    )
+    return {
+        (i, pa_by_id.get(pa), sp_code.get(sp) if sp else gp_code.get(gp)): (value, note)
+        for i, pa, sp, gp, value, note in rows
+    }
+
+
+def piid_table(state: AppraisalState, acronym: str, texts: dict | None = None) -> list[PiidRow]:
+    """The PA's PIID: one query for its links; values and notes from `texts` (`cell_texts`)."""
+    if texts is None:
+        texts = cell_texts(state.appraisal, state.catalog)
     instances = state.coverage.get(acronym, [])
     pa = state.catalog.process_areas[acronym]
     links = (
         EvidenceLink.objects.filter(appraisal=state.appraisal, process_area=pa)
-        .select_related("item")
         .order_by("item__title")
+        .values_list(
+            "sampled_instance_id",
+            "specific_practice_id",
+            "generic_practice_id",
+            "pii",
+            "item__kind",
+            "item__title",
+            "item__uri",
+        )
     )
     by_cell: dict[tuple, PiidCell] = defaultdict(PiidCell)
     sp_code = {sp.pk: c for (a, c), sp in state.catalog.specific_practices.items() if a == acronym}
     gp_code = {gp.pk: c for c, gp in state.catalog.generic_practices.items()}
     v12 = _v12(state.appraisal)
-    for link in links:
-        code = sp_code.get(link.specific_practice_id) or gp_code.get(link.generic_practice_id)
-        cell = by_cell[(link.sampled_instance_id, code)]
-        if not link.item.is_artifact:
-            cell.affirmations.append(link.item)
-        elif v12 and link.pii == EvidenceLink.Pii.DIRECT:
-            cell.direct.append(link.item)
+    for instance_id, sp, gp, pii, kind, title, uri in links:
+        code = sp_code.get(sp) or gp_code.get(gp)
+        cell = by_cell[(instance_id, code)]
+        item = PiidItem(title, uri)
+        if kind == EvidenceItem.Kind.AFFIRMATION:
+            cell.affirmations.append(item)
+        elif v12 and pii == EvidenceLink.Pii.DIRECT:
+            cell.direct.append(item)
         else:
-            cell.indirect.append(link.item)
+            cell.indirect.append(item)
     rows, previous = [], None
     for code, result in state.results.process_areas[acronym].practices.items():
         cells = []
         for instance in instances:
             cell = by_cell.get((instance.pk, code), PiidCell())
-            row = state.cells.get((instance.pk, acronym, code))
-            cell.note, cell.value = (row.note, row.value) if row else ("", "")
+            cell.value, cell.note = texts.get((instance.pk, acronym, code), ("", ""))
             cells.append(cell)
         practice = state.catalog.practice(acronym, code)
         rows.append(PiidRow(result.goal, code, practice.title, result.goal != previous, cells))
@@ -119,7 +160,7 @@ def piid_table(state: AppraisalState, acronym: str) -> list[PiidRow]:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _item_line(item: EvidenceItem) -> str:
+def _item_line(item: PiidItem) -> str:
     return f"{item.title}{URI_SEPARATOR}{item.uri}" if item.uri else item.title
 
 
@@ -130,7 +171,7 @@ def _cell_texts(appraisal: Appraisal, cell: PiidCell) -> list[str]:
     return [*lines, cell.note, cell.value]
 
 
-def _evidence_columns(appraisal: Appraisal, cell: PiidCell) -> list[list[EvidenceItem]]:
+def _evidence_columns(appraisal: Appraisal, cell: PiidCell) -> list[list[PiidItem]]:
     if _v12(appraisal):
         return [cell.direct, cell.indirect, cell.affirmations]
     return [cell.artifacts, cell.affirmations]
@@ -146,6 +187,7 @@ def export_workbook(appraisal: Appraisal, state: AppraisalState | None = None) -
     subcolumns = columns(appraisal)
     wrap = Alignment(wrap_text=True, vertical="top")
     bold = Font(bold=True)
+    texts = cell_texts(appraisal, state.catalog)
 
     def cell(sheet, value, *, font=None):
         if isinstance(value, str) and (value.startswith(_FORMULA_START) or "\n" in value or font):
@@ -177,7 +219,7 @@ def export_workbook(appraisal: Appraisal, state: AppraisalState | None = None) -
             keys += [instance.key] + [""] * (len(subcolumns) - 1)
         sheet.append([cell(sheet, v) for v in keys])
         sheet.append([cell(sheet, v, font=bold) for v in header])
-        for row in piid_table(state, acronym):
+        for row in piid_table(state, acronym, texts):
             values = [row.goal, row.code, row.title]
             for piid_cell in row.cells:
                 values += _cell_texts(appraisal, piid_cell)
