@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from assessments import services
 from assessments.engine_input import load_appraisal_state
 from assessments.models import Appraisal, Characterization, Organisation, Role, ScopeItem
+from evidence.models import EvidenceItem, EvidenceLink
 from models_catalog.models import ModelVariant
 
 ORGANISATION = "Acme IT Services"
@@ -122,11 +123,11 @@ def _demo_appraisal(organisation, variant, users) -> Appraisal:
                         generic_practice=practice if code.startswith("GP") else None,
                         value=value,
                         note="Seen in the demo evidence review." if value in ("PI", "NI") else "",
-                        artifacts=f"{instance.name} handbook, section {code}",
                         updated_by=member,
                     )
                 )
     bulk_create_with_history(rows, Characterization, default_user=member)
+    _demo_evidence(organisation, appraisal, rows, member)
     for row in rows[:: max(1, len(rows) // 40)]:
         # A few cells edited later, so the demo shows a history.
         row.refresh_from_db()
@@ -159,3 +160,50 @@ def _demo_appraisal(organisation, variant, users) -> Appraisal:
             user=lead,
         )
     return appraisal
+
+
+def _demo_evidence(organisation, appraisal, rows, member) -> None:
+    """Per instance, its handbook (a direct artifact) and an interview of its team, linked to the
+    cells it rated; the weak areas lack them, so the demo shows uncovered cells."""
+    items = {}
+    for key, name, _kind in INSTANCES:
+        items[key] = (
+            EvidenceItem.objects.create(
+                organisation=organisation,
+                kind=EvidenceItem.Kind.ARTIFACT,
+                artifact_kind=EvidenceItem.ArtifactKind.DOCUMENT,
+                title=f"{name} handbook",
+                version="2026.2",
+                owner=f"{name} manager",
+                created_by=member,
+            ),
+            EvidenceItem.objects.create(
+                organisation=organisation,
+                kind=EvidenceItem.Kind.AFFIRMATION,
+                affirmation_kind=EvidenceItem.AffirmationKind.INTERVIEW,
+                title=f"Interview: {name} team",
+                date=datetime.date(2026, 10, 20),
+                roles_heard="Service manager, two engineers",
+                speaks_for=name,
+                created_by=member,
+            ),
+        )
+    links = []
+    for row in rows:
+        if not row.value or row.process_area.acronym in ("MA", "PPQA"):
+            continue
+        artifact, affirmation = items[row.sampled_instance.key]
+        for item, pii in ((artifact, EvidenceLink.Pii.DIRECT), (affirmation, "")):
+            links.append(
+                EvidenceLink(
+                    item=item,
+                    appraisal=appraisal,
+                    sampled_instance=row.sampled_instance,
+                    process_area=row.process_area,
+                    specific_practice=row.specific_practice,
+                    generic_practice=row.generic_practice,
+                    pii=pii,
+                    created_by=member,
+                )
+            )
+    bulk_create_with_history(links, EvidenceLink, default_user=member)

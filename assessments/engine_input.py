@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from assessments import coverage as evidence_coverage
 from assessments import rating
 from assessments.models import (
     Appraisal,
@@ -212,6 +213,21 @@ class AppraisalState:
     results: rating.Results
     progress: dict[str, Progress]
     values: dict[tuple[int, str, str], str] = field(default_factory=dict)
+    # (instance pk, acronym, code) -> how many items are linked, and their coverage kinds.
+    evidence_counts: dict[tuple[int, str, str], int] = field(default_factory=dict)
+    engine_input: rating.AppraisalInput | None = None
+
+    @property
+    def uncovered_cells(self) -> set[tuple[int, str, str]]:
+        """The uncovered cells of the results (§4.8) keyed like `cells`."""
+        pks = {i.key: i.pk for i in self.instances}
+        return {(pks[c.instance], c.process_area, c.practice) for c in self.results.uncovered}
+
+    @property
+    def indicators(self) -> evidence_coverage.Indicators:
+        """Coverage indicators (§4.9) of the PAs in scope: pure, computed when asked."""
+        practices = {acr: self.results.process_areas[acr].practices for acr in self.in_scope}
+        return evidence_coverage.indicators(self.engine_input, practices)
 
     @property
     def in_scope(self) -> list[str]:
@@ -240,6 +256,7 @@ def appraisal_input(
     instance_keys: dict[int, str],
     practice_judgments: dict[tuple[str, str], PracticeJudgment],
     goal_judgments: dict[tuple[str, str], GoalJudgment],
+    evidence: dict[tuple[int, str, str], frozenset[str]] | None = None,
 ) -> rating.AppraisalInput:
     """The engine's input. `values` maps (instance pk, acronym, code) to a rated cell's value."""
     applicability = ScopeItem.Applicability
@@ -263,15 +280,22 @@ def appraisal_input(
         },
         practice_judgments={key: j.value for key, j in practice_judgments.items()},
         goal_judgments={key: j.rating for key, j in goal_judgments.items()},
+        evidence_model=appraisal.evidence_model,
+        coverage_policy=appraisal.coverage_policy,
+        evidence={
+            (instance_keys[pk], acr, code): kinds
+            for (pk, acr, code), kinds in (evidence or {}).items()
+            if pk in instance_keys
+        },
     )
 
 
 def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None) -> AppraisalState:
     """Read the appraisal and rate it: a fixed number of queries whatever its size.
 
-    Seven queries (plus seven for the catalog unless given): scope, instances, coverage, cell
-    values, the two kinds of judgments, findings. The querysets drop the models' default
-    ordering: it adds 14 joins per row, and neither the engine nor the callers need it.
+    Eight queries (plus seven for the catalog unless given): scope, instances, coverage, cell
+    values, the two kinds of judgments, findings, evidence links. The querysets drop the models'
+    default ordering: it adds 14 joins per row, and neither the engine nor the callers need it.
     Full characterization rows are read only if `cells` is used.
     """
     catalog = catalog or load_catalog(appraisal.variant)
@@ -345,18 +369,18 @@ def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None
             "process_area", "specific_practice__goal", "generic_practice__generic_goal", "author"
         )
     )
-    results = rating.rate(
-        catalog.model_spec(),
-        appraisal_input(
-            appraisal,
-            scope_items,
-            coverage,
-            values,
-            {i.pk: i.key for i in instances},
-            practice_judgments,
-            goal_judgments,
-        ),
+    evidence, evidence_counts = load_evidence(appraisal, pa_by_id, code_of)
+    engine_input = appraisal_input(
+        appraisal,
+        scope_items,
+        coverage,
+        values,
+        {i.pk: i.key for i in instances},
+        practice_judgments,
+        goal_judgments,
+        evidence,
     )
+    results = rating.rate(catalog.model_spec(), engine_input)
     progress = {}
     for acronym, pa_result in results.process_areas.items():
         if pa_result.rating in (rating.OUT_OF_SCOPE, rating.NOT_APPLICABLE):
@@ -383,4 +407,35 @@ def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None
         results=results,
         progress=progress,
         values=values,
+        evidence_counts=evidence_counts,
+        engine_input=engine_input,
     )
+
+
+def load_evidence(appraisal: Appraisal, pa_by_id, code_of) -> tuple[dict, dict]:
+    """One query: per cell (instance pk, acronym, code), the coverage kinds of its links
+    (assessments.coverage) and how many items are linked."""
+    from evidence.models import EvidenceLink
+
+    kinds: dict[tuple[int, str, str], set[str]] = defaultdict(set)
+    counts: dict[tuple[int, str, str], int] = defaultdict(int)
+    rows = (
+        EvidenceLink.objects.filter(appraisal=appraisal)
+        .order_by()
+        .values_list(
+            "sampled_instance_id",
+            "process_area_id",
+            "specific_practice_id",
+            "generic_practice_id",
+            "item__kind",
+            "pii",
+        )
+    )
+    for instance_id, pa_id, sp_id, gp_id, item_kind, pii in rows:
+        pa = pa_by_id.get(pa_id)
+        code = code_of(sp_id, gp_id)
+        if pa and code:
+            cell = (instance_id, pa.acronym, code)
+            kinds[cell].add(evidence_coverage.link_kind(item_kind, pii))
+            counts[cell] += 1
+    return {cell: frozenset(k) for cell, k in kinds.items()}, dict(counts)

@@ -217,24 +217,9 @@ class CellForm(forms.Form):
     version = forms.IntegerField(min_value=0)
     value = forms.ChoiceField(choices=[("", "—"), *Value.choices], required=False)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    artifacts = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Artifacts",
-        help_text="Document references, one per line.",
-    )
-    affirmations = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Interviews and statements, one per line.",
-    )
 
     def changes(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name in ("value", "note", "artifacts", "affirmations")
-            if name in self.data
-        }
+        return {name: self.cleaned_data[name] for name in ("value", "note") if name in self.data}
 
 
 class FindingForm(forms.ModelForm):

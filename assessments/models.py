@@ -351,7 +351,8 @@ class Value(models.TextChoices):
 
 
 class Characterization(PracticeRef):
-    """Instance × PA × practice → FI/LI/PI/NI/NY, with its note and evidence.
+    """Instance × PA × practice → FI/LI/PI/NI/NY, with its note; its evidence is linked from
+    the organisation's library (`evidence.EvidenceLink`).
 
     `version` grows with every save; a save based on an older version is a conflict.
     An empty `value` is an unrated cell that may already carry notes.
@@ -366,10 +367,6 @@ class Characterization(PracticeRef):
     )
     value = models.CharField(max_length=2, choices=Value.choices, blank=True)
     note = models.TextField(blank=True)
-    artifacts = models.TextField(blank=True, help_text="Artifact references, one per line.")
-    affirmations = models.TextField(
-        blank=True, help_text="Affirmations (interviews), one per line."
-    )
     version = models.PositiveIntegerField(default=1)
     # The appraisal's revision this cell was last saved at: "what changed since revision N"
     # for the live grid is one indexed range query.

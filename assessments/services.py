@@ -286,8 +286,6 @@ def _practice_fields(process_area: ProcessArea, practice) -> dict:
 class CharacterizationChange:
     value: str
     note: str
-    artifacts: str
-    affirmations: str
 
 
 def characterization_set(
@@ -300,8 +298,6 @@ def characterization_set(
     user,
     value: str | None = None,
     note: str | None = None,
-    artifacts: str | None = None,
-    affirmations: str | None = None,
 ) -> Characterization:
     """Save one cell of the rating grid; fields left None keep their current content.
 
@@ -337,12 +333,7 @@ def characterization_set(
                 current = Characterization(appraisal=appraisal, version=0, **lookup)
             elif current.version != expected_version:
                 raise Conflict(current)
-            for field, new in (
-                ("value", value),
-                ("note", note),
-                ("artifacts", artifacts),
-                ("affirmations", affirmations),
-            ):
+            for field, new in (("value", value), ("note", note)):
                 if new is not None:
                     setattr(current, field, new.strip() if field != "value" else new)
             current.version += 1

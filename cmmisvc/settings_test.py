@@ -1,6 +1,7 @@
 """Test settings: the production module with a fixed key, plain HTTP and a fast hasher."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("SECURE_COOKIES", "false")
@@ -17,3 +18,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded evidence goes to a throwaway folder, never the working tree.
+if STORAGES["evidence"]["BACKEND"].endswith("FileSystemStorage"):
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="cmmisvc-evidence-")},
+    }

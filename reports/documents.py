@@ -16,7 +16,16 @@ SCREEN_TEMPLATE = "reports/findings.html"
 
 
 def report_context(report: FindingsReport) -> dict:
-    return {"report": report, "appraisal": report.appraisal, "draft": not report.is_final}
+    from evidence.selectors import evidence_index
+
+    return {
+        "report": report,
+        "appraisal": report.appraisal,
+        "draft": not report.is_final,
+        # Issue 9: the evidence index and the coverage summary per PA (§5).
+        "evidence_index": evidence_index(report.appraisal),
+        "indicators": report.state.indicators,
+    }
 
 
 def findings_html(report: FindingsReport) -> str:

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.models import Characterization
+from evidence.selectors import cell_titles
 from reports.selectors import PENDING, FindingsReport, PADetail
 
 SUMMARY = "Summary"
@@ -45,19 +46,19 @@ def _text(value: str) -> str:
     Private until the shared helper `reports.xlsx_safe.cell_text` is merged.
     """
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
+EVIDENCE = "Evidence"
 
 
-def evidence_text(row: Characterization | None) -> str:
-    """A cell's note, artifacts and affirmations as one text."""
-    if row is None:
-        return ""
+def evidence_text(row: Characterization | None, titles: dict[str, list[str]] | None) -> str:
+    """A cell's note and the titles of its linked artifacts and affirmations as one text."""
     parts = []
-    if row.note:
+    if row is not None and row.note:
         parts.append(row.note)
-    if row.artifacts:
-        parts.append("Artifacts: " + "; ".join(row.artifacts.splitlines()))
-    if row.affirmations:
-        parts.append("Affirmations: " + "; ".join(row.affirmations.splitlines()))
+    titles = titles or {}
+    if titles.get("artifact"):
+        parts.append("Artifacts: " + "; ".join(titles["artifact"]))
+    if titles.get("affirmation"):
+        parts.append("Affirmations: " + "; ".join(titles["affirmation"]))
     return " | ".join(parts)
 
 
@@ -130,7 +131,9 @@ def _summary(sheet: Worksheet, report: FindingsReport) -> None:
     _widths(sheet, {1: 26, 2: 40, 3: 30, 4: 6, 5: 8, 6: 14, 7: 6, 8: 10, 9: 11, 10: 50})
 
 
-def _pa_sheet(sheet: Worksheet, report: FindingsReport, detail: PADetail) -> None:
+def _pa_sheet(
+    sheet: Worksheet, report: FindingsReport, detail: PADetail, titles: dict | None = None
+) -> None:
     state = report.state
     acronym = detail.acronym
     instances = state.coverage.get(acronym, [])
@@ -167,7 +170,7 @@ def _pa_sheet(sheet: Worksheet, report: FindingsReport, detail: PADetail) -> Non
             notes = [
                 f"{i.key}: {text}"
                 for i, row in zip(instances, rows, strict=True)
-                if (text := evidence_text(row))
+                if (text := evidence_text(row, (titles or {}).get((i.pk, acronym, code))))
             ]
             findings = [f"{f.get_kind_display()}: {f.text}" for f in practice.findings]
             values = [row.value if row else "" for row in rows]
@@ -206,7 +209,7 @@ def _pa_sheet(sheet: Worksheet, report: FindingsReport, detail: PADetail) -> Non
     _widths(sheet, widths)
 
 
-def _other_characterizations(wb: Workbook, report: FindingsReport) -> None:
+def _other_characterizations(wb: Workbook, report: FindingsReport, titles: dict) -> None:
     """Cells the rating does not use, so the file still holds every characterization."""
     state = report.state
     used = {
@@ -231,8 +234,51 @@ def _other_characterizations(wb: Workbook, report: FindingsReport) -> None:
     for cell in sheet[2]:
         cell.font = BOLD
     for key, acronym, code, row in sorted(rows, key=lambda r: (r[1], r[2], r[0])):
-        sheet.append([key, acronym, code, row.value, evidence_text(row)])
+        text = evidence_text(row, titles.get((row.sampled_instance_id, acronym, code)))
+        sheet.append([key, acronym, code, row.value, text])
     _widths(sheet, {1: 20, 2: 8, 3: 10, 4: 8, 5: 80})
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(row) -> None:
+    """User text in the row that looks like a formula stays text (until reports.xlsx_safe)."""
+    for cell in row:
+        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def _evidence_sheet(wb: Workbook, report: FindingsReport) -> None:
+    """The evidence index: each item linked to the appraisal and where (issue 9)."""
+    from evidence.selectors import evidence_index
+
+    sheet = wb.create_sheet(EVIDENCE)
+    sheet.append(["Objective evidence"])
+    sheet["A1"].font = TITLE
+    sheet.append(
+        ["Item", "Kind", "Type", "URI", "Version", "Date", "Owner", "File", "Where linked"]
+    )
+    for cell in sheet[2]:
+        cell.font = BOLD
+    for entry in evidence_index(report.appraisal):
+        item = entry.item
+        sheet.append(
+            [
+                item.title,
+                item.get_kind_display(),
+                item.sort_label,
+                item.uri,
+                item.version,
+                item.date,
+                item.owner,
+                item.file_name,
+                "\n".join(entry.where),
+            ]
+        )
+        _as_text(sheet[sheet.max_row])
+    _widths(sheet, {1: 40, 2: 12, 3: 14, 4: 40, 5: 10, 6: 12, 7: 20, 8: 24, 9: 60})
 
 
 def build_workbook(report: FindingsReport) -> Workbook:
@@ -240,9 +286,11 @@ def build_workbook(report: FindingsReport) -> Workbook:
     summary = wb.active
     summary.title = SUMMARY
     _summary(summary, report)
+    titles = cell_titles(report.state.appraisal)
     for detail in report.details:
-        _pa_sheet(wb.create_sheet(detail.acronym[:31]), report, detail)
-    _other_characterizations(wb, report)
+        _pa_sheet(wb.create_sheet(detail.acronym[:31]), report, detail, titles)
+    _other_characterizations(wb, report, titles)
+    _evidence_sheet(wb, report)
     return wb
 
 

@@ -146,3 +146,23 @@ def rate_cell(appraisal, instance_key, acronym, code, value, user, **fields):
         value=value,
         **fields,
     )
+
+
+def link_evidence(appraisal, instance_key, acronym, code, title, user, kind="artifact", pii=""):
+    """Link a library item (created when new) to one grid cell through the services."""
+    from assessments.engine_input import load_catalog
+    from evidence import services as evidence_services
+
+    catalog = load_catalog(appraisal.variant)
+    item, _ = evidence_services.item_for_title(
+        organisation=appraisal.organisation, kind=kind, title=title, user=user
+    )
+    return evidence_services.link_add(
+        appraisal=appraisal,
+        item=item,
+        instance=appraisal.instances.get(key=instance_key),
+        process_area=catalog.process_areas[acronym],
+        practice=catalog.practice(acronym, code),
+        pii=pii,
+        user=user,
+    )

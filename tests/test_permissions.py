@@ -1,16 +1,18 @@
 """The permission matrix: every URL × anonymous, each role, an outsider, a final appraisal.
 
-The table below must name every URL of the assessments, reports and catalog apps: a new URL
-that is not added here fails `test_every_url_is_in_the_matrix`.
+The table below must name every URL of the assessments, evidence, reports and catalog apps: a new
+URL that is not added here fails `test_every_url_is_in_the_matrix`.
 """
 
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Appraisal, Finding, Role
-from tests.conftest import rate_cell
+from evidence import services as evidence_services
+from tests.conftest import link_evidence, rate_cell
 
 V, T, L, A = Role.VIEWER, Role.TEAM_MEMBER, Role.LEAD_APPRAISER, Role.ORG_ADMIN
 ORDER = [V, T, L, A]
@@ -69,6 +71,43 @@ MATRIX: dict[str, tuple] = {
         True,
     ),
     "assessments:goal_judgment_withdraw": (lambda c: {"code": c["code"], "pk": 0}, None, L, True),
+    # Evidence library (organisation) and links (appraisal): team members write, viewers read.
+    "evidence:library": (lambda c: {"org": c["org"]}, V, None, False),
+    "evidence:item_create": (lambda c: {"org": c["org"]}, T, T, False),
+    "evidence:item": (lambda c: {"org": c["org"], "item": c["item"]}, V, None, False),
+    "evidence:item_edit": (lambda c: {"org": c["org"], "item": c["item"]}, T, T, False),
+    "evidence:item_delete": (lambda c: {"org": c["org"], "item": c["item"]}, T, T, False),
+    # The appraisal is chosen in the query string: without it the POST is a 404 to everyone
+    # allowed; test_bulk_link_refuses_a_final_appraisal covers the lock.
+    "evidence:item_links": (lambda c: {"org": c["org"], "item": c["item"]}, None, T, False),
+    "evidence:item_file": (lambda c: {"org": c["org"], "item": c["item"]}, V, None, False),
+    "evidence:cell": (
+        lambda c: {
+            "code": c["code"],
+            "acronym": "REQM",
+            "instance": c["instance"],
+            "practice": "SP-1.1",
+        },
+        V,
+        T,
+        True,
+    ),
+    "evidence:cell_create": (
+        lambda c: {
+            "code": c["code"],
+            "acronym": "REQM",
+            "instance": c["instance"],
+            "practice": "SP-1.1",
+        },
+        None,
+        T,
+        True,
+    ),
+    "evidence:piid": (lambda c: {"code": c["code"], "acronym": "REQM"}, V, None, False),
+    "evidence:piid_export": (lambda c: {"code": c["code"]}, V, None, False),
+    "evidence:piid_import": (lambda c: {"code": c["code"]}, T, T, True),
+    "evidence:export_bundle": (lambda c: {"code": c["code"]}, L, None, False),
+    "evidence:link_delete": (lambda c: {"code": c["code"], "pk": c["link"]}, None, T, True),
     "reports:findings": (lambda c: {"code": c["code"]}, V, None, False),
     "reports:findings_pdf": (lambda c: {"code": c["code"]}, V, None, False),
     "reports:findings_xlsx": (lambda c: {"code": c["code"]}, V, None, False),
@@ -106,7 +145,7 @@ def test_every_url_is_in_the_matrix():
     names = {
         n
         for n in _url_names(get_resolver().url_patterns)
-        if n.split(":")[0] in ("assessments", "reports", "models_catalog")
+        if n.split(":")[0] in ("assessments", "reports", "models_catalog", "evidence")
     }
     assert names - set(MATRIX) - set(CATALOG_URLS) == set()
 
@@ -121,11 +160,17 @@ def context(appraisal, viewer, team_member, lead, org_admin, outsider):
         author=lead,
     )
     rate_cell(appraisal, "desk", "REQM", "SP 1.1", "FI", team_member)
+    link = link_evidence(appraisal, "desk", "REQM", "SP 1.2", "Procedure", team_member)
+    evidence_services.item_update(
+        item=link.item, user=team_member, upload=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n%%EOF\n")
+    )
     return {
         "org": appraisal.organisation.slug,
         "code": appraisal.code,
         "instance": appraisal.instances.get(key="desk").pk,
         "finding": finding.pk,
+        "item": link.item.code,
+        "link": link.pk,
         "member": viewer.memberships.get().pk,
         "users": {V: viewer, T: team_member, L: lead, A: org_admin},
         "outsider": outsider,
@@ -194,6 +239,7 @@ def _counts(appraisal) -> tuple:
         appraisal.findings.count(),
         appraisal.instances.count(),
         list(appraisal.scope_items.values_list("applicability", "justification")),
+        list(appraisal.evidence_links.values_list("pk", "item_id")),
     )
 
 

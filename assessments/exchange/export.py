@@ -6,14 +6,16 @@ import json
 from typing import Any
 
 from assessments.exchange.errors import FORMAT
+from assessments.exchange.evidence import export_evidence
 from assessments.models import Appraisal, Finding, Instance, ScopeItem
 from assessments.rating import code_sort_key
 
 
-def export_appraisal(appraisal: Appraisal) -> dict[str, Any]:
+def export_appraisal(appraisal: Appraisal, *, files=None) -> dict[str, Any]:
     """The appraisal as an exchange document (DESIGN §6), every list in a sorted order.
 
-    Eight queries whatever the size of the appraisal. Extension keys (docs/exchange.md) are
+    Nine queries whatever the size of the appraisal. `files(item)`, for a ZIP bundle, names an
+    item's file in the bundle and its hash. Extension keys (docs/exchange.md) are
     written only when they carry something, so an appraisal that uses none of them exports a
     plain §6 document. Cells with neither a value nor any text are left out.
     """
@@ -65,7 +67,7 @@ def export_appraisal(appraisal: Appraisal) -> dict[str, Any]:
 
     instances = sorted(appraisal.instances.prefetch_related("process_areas"), key=lambda i: i.key)
     keys = {instance.pk: instance.key for instance in instances}
-    return {
+    document = {
         "format": FORMAT,
         "organisation": appraisal.organisation.name,
         "appraisal": header,
@@ -112,6 +114,10 @@ def export_appraisal(appraisal: Appraisal) -> dict[str, Any]:
             )
         ],
     }
+    evidence = export_evidence(appraisal, keys, files=files)
+    if evidence:
+        document["evidence"] = evidence
+    return document
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -138,11 +144,7 @@ def _export_instance(instance: Instance) -> dict[str, Any]:
 
 
 def _export_characterizations(appraisal: Appraisal, keys: dict[int, str]) -> list[dict]:
-    rows = [
-        c
-        for c in _with_practices(appraisal.characterizations.all())
-        if c.value or c.note or c.artifacts or c.affirmations
-    ]
+    rows = [c for c in _with_practices(appraisal.characterizations.all()) if c.value or c.note]
     rows.sort(key=lambda c: (keys[c.sampled_instance_id], *_practice_order(c)))
     entries = []
     for c in rows:
@@ -153,10 +155,6 @@ def _export_characterizations(appraisal: Appraisal, keys: dict[int, str]) -> lis
             "value": c.value or None,
             "note": c.note,
         }
-        if c.artifacts:
-            entry["artifacts"] = c.artifacts
-        if c.affirmations:
-            entry["affirmations"] = c.affirmations
         entries.append(entry)
     return entries
 

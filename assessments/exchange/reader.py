@@ -36,6 +36,7 @@ from assessments.exchange.errors import (
     UNKNOWN_CONSTELLATION,
     ExchangeError,
 )
+from assessments.exchange.evidence import EvidencePlan, legacy_plans, read_evidence
 from assessments.models import (
     Appraisal,
     Finding,
@@ -121,13 +122,15 @@ class _Plan:
     practice_judgments: list[dict[str, Any]] = field(default_factory=list)
     goal_judgments: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[EvidencePlan] = field(default_factory=list)
 
 
 class _Reader(_Checks):
     """Checks a document and turns it into a _Plan; collects every problem, writes nothing."""
 
-    def __init__(self, organisation: Organisation | None):
+    def __init__(self, organisation: Organisation | None, *, bundle_files=None):
         self.organisation = organisation
+        self.bundle_files = bundle_files
         self.errors: list[str] = []
         self.catalog: _Catalog | None = None
 
@@ -138,7 +141,14 @@ class _Reader(_Checks):
             data,
             "",
             required=("format", "appraisal"),
-            optional=("organisation", "instances", "characterizations", "judgments", "findings"),
+            optional=(
+                "organisation",
+                "instances",
+                "characterizations",
+                "judgments",
+                "findings",
+                "evidence",
+            ),
         )
         if top is None or "format" not in top:
             raise ExchangeError(self.errors)
@@ -152,10 +162,13 @@ class _Reader(_Checks):
         if "appraisal" in top:
             header = self.read_appraisal(top["appraisal"], organisation_name)
         instances, coverage = self.read_instances(top, header)
+        characterizations = self.read_characterizations(top, coverage)
         plan_rows = {
-            "characterizations": self.read_characterizations(top, coverage),
+            "characterizations": [row for row in characterizations if row["value"] or row["note"]],
             **self.read_judgments(top),
             "findings": self.read_findings(top),
+            "evidence": legacy_plans(characterizations)
+            + read_evidence(self, top, coverage, bundle_files=self.bundle_files),
         }
         if self.errors:
             raise ExchangeError(self.errors)

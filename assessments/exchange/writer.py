@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from assessments import services
 from assessments.exchange.errors import ExchangeError
+from assessments.exchange.evidence import write_evidence
 from assessments.exchange.reader import _Plan, _Reader
 from assessments.models import (
     Appraisal,
@@ -31,19 +32,20 @@ BATCH_SIZE = 500
 
 
 def import_appraisal(
-    data: dict[str, Any], *, organisation: Organisation | None = None, user=None
+    data: dict[str, Any], *, organisation: Organisation | None = None, user=None, bundle=None
 ) -> Appraisal:
     """Create the appraisal a document describes, in `organisation` or the one the file names.
 
     Everything is checked first; any problem raises ExchangeError listing them all, before a
     single write. Writes go through the services (appraisal_create, scope_item_update,
     instance_save); characterizations, judgments and findings are bulk-created with their history
-    rows, attributed to `user`.
+    rows, attributed to `user`. `bundle` (evidence.bundle.BundleFiles) supplies the items' files
+    of a ZIP bundle.
     """
-    plan = _Reader(organisation).read(data)
+    plan = _Reader(organisation, bundle_files=bundle).read(data)
     try:
         with transaction.atomic(), _history_user(user):
-            return _write(plan, organisation, user)
+            return _write(plan, organisation, user, bundle.store if bundle else None)
     except ValidationError as error:
         # Only a concurrent change (e.g. the same name taken meanwhile) gets here.
         raise ExchangeError([f"appraisal: {message}" for message in error.messages]) from None
@@ -87,7 +89,7 @@ def _practice_fields(practice: SpecificPractice | GenericPractice) -> dict[str, 
     return {"specific_practice": None, "generic_practice": practice}
 
 
-def _write(plan: _Plan, organisation: Organisation | None, user) -> Appraisal:
+def _write(plan: _Plan, organisation: Organisation | None, user, store_file=None) -> Appraisal:
     organisation = organisation or _organisation_for_name(plan.organisation_name)
     final = plan.status == Appraisal.Status.FINAL
     appraisal = services.appraisal_create(
@@ -144,8 +146,6 @@ def _write(plan: _Plan, organisation: Organisation | None, user) -> Appraisal:
                 **_practice_fields(row["practice"]),
                 value=row["value"],
                 note=row["note"],
-                artifacts=row["artifacts"],
-                affirmations=row["affirmations"],
                 version=1,
                 updated_by=user,
             )
@@ -189,6 +189,14 @@ def _write(plan: _Plan, organisation: Organisation | None, user) -> Appraisal:
     for model, objects in rows.items():
         if objects:
             bulk_create_with_history(objects, model, batch_size=BATCH_SIZE, default_user=user)
+    write_evidence(
+        plan.evidence,
+        organisation=organisation,
+        appraisal=appraisal,
+        instances=instances,
+        user=user,
+        store_file=store_file,
+    )
     if final:
         appraisal.status = Appraisal.Status.FINAL
         appraisal._history_user = user

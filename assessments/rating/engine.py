@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from assessments import coverage as evidence_coverage
 from assessments.rating.inputs import AppraisalInput, GenericGoalSpec, ModelSpec, ProcessAreaSpec
 from assessments.rating.results import Blocker, InvalidJudgment, PAResult, Results
 from assessments.rating.rules import (
@@ -143,6 +144,10 @@ def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
         reviews=sorted(collected.reviews, key=lambda r: (r.process_area, code_sort_key(r.goal))),
         invalid_judgments=_invalid_judgments(appraisal, process_areas, collected),
         blockers=_blockers(pas, process_areas, generic_goals, next_level, reaches),
+        uncovered=evidence_coverage.uncovered_cells(
+            appraisal,
+            {acr: pa.practices for acr, pa in process_areas.items() if pa.practices},
+        ),
     )
 
 

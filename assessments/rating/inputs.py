@@ -59,3 +59,7 @@ class AppraisalInput:
     characterizations: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
     practice_judgments: Mapping[tuple[str, str], str] = field(default_factory=dict)
     goal_judgments: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # Objective evidence (§4.8, assessments.coverage): (instance key, PA, practice) -> link kinds.
+    evidence_model: str = "v1.3"
+    coverage_policy: str = "advisory"
+    evidence: Mapping[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assessments import coverage as evidence_coverage
 from assessments.rating.values import GOAL_CHOICES, RANGE_CHOICES
 
 
@@ -150,6 +151,7 @@ class Results:
     reviews: list[GoalReview]
     invalid_judgments: list[InvalidJudgment]
     blockers: list[Blocker]
+    uncovered: list[evidence_coverage.UncoveredCell] = field(default_factory=list)
 
     def to_dict(self, *, extended: bool = True, levels: bool = True) -> dict[str, Any]:
         """The results JSON of DESIGN §6; `extended` adds "next_level" and "blockers".
@@ -166,6 +168,7 @@ class Results:
             },
             "pending": [entry.to_dict() for entry in self.pending],
             "reviews": [entry.to_dict() for entry in self.reviews],
+            "uncovered": [cell.to_dict() for cell in self.uncovered],
         }
         if extended:
             data["next_level"] = self.next_level if levels else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from assessments import coverage as evidence_coverage
 from assessments.rating.inputs import (
     AppraisalInput,
     GenericGoalSpec,
@@ -170,6 +171,8 @@ def rate_in_scope(
             if practice.pending:
                 collected.pending.append(PendingPractice(acronym, practice.code))
         rating = _goal_rating(results)
+        if evidence_coverage.goal_blocked(appraisal, acronym, results):
+            rating = NOT_RATED
         if rating == SATISFIED and any(practice.value == LI for practice in results):
             collected.reviewable.add((acronym, goal))
             judgment = appraisal.goal_judgments.get((acronym, goal))

@@ -91,6 +91,7 @@ def appraisal_create(request: HttpRequest, org: str) -> HttpResponse:
 def appraisal_detail(request: HttpRequest, code) -> HttpResponse:
     appraisal, membership = appraisal_for(request, code)
     state = load_appraisal_state(appraisal)
+    indicators = state.indicators.process_areas
     rows = []
     for acronym, pa in state.catalog.process_areas.items():
         result = state.results.process_areas[acronym]
@@ -101,6 +102,7 @@ def appraisal_detail(request: HttpRequest, code) -> HttpResponse:
                 "scope": state.scope_items.get(acronym),
                 "progress": state.progress.get(acronym),
                 "instances": len(state.coverage.get(acronym, [])),
+                "coverage": indicators.get(acronym),
             }
         )
     # PAs being rated first, then those left out, each alphabetically.

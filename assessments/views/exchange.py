@@ -5,6 +5,8 @@ The format is DESIGN §6 (docs/exchange.md); `assessments.exchange` reads and wr
 
 from __future__ import annotations
 
+import zipfile
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -27,8 +29,9 @@ IMPORTED = "Imported {name}: {instances} instances, {characterizations} characte
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Exchange file",
-        help_text="A cmmisvc.appraisal/1 JSON file, e.g. one downloaded with Export JSON.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        help_text="A cmmisvc.appraisal/1 JSON file, e.g. one downloaded with Export JSON, or a "
+        "ZIP bundle with the evidence files.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.zip,application/json"}),
     )
 
     def clean_file(self):
@@ -61,11 +64,18 @@ def import_appraisal(request: HttpRequest, org: str) -> HttpResponse:
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
-                data = exchange.load_exchange_file(form.cleaned_data["file"])
-                appraisal = exchange.import_appraisal(
-                    data, organisation=organisation, user=request.user
-                )
+                if zipfile.is_zipfile(upload):
+                    from evidence.bundle import import_bundle
+
+                    appraisal = import_bundle(upload, organisation=organisation, user=request.user)
+                else:
+                    upload.seek(0)
+                    data = exchange.load_exchange_file(upload)
+                    appraisal = exchange.import_appraisal(
+                        data, organisation=organisation, user=request.user
+                    )
             except exchange.ExchangeError as error:
                 problems = error.messages
             else:

@@ -34,6 +34,7 @@ def _grid_rows(state: AppraisalState, acronym: str) -> list[dict]:
     """The required practices of the PA in goal order, each with its cells and org value."""
     result = state.results.process_areas[acronym]
     instances = state.coverage.get(acronym, [])
+    uncovered = state.uncovered_cells
     rows = []
     previous_goal = None
     for code, practice_result in result.practices.items():
@@ -50,7 +51,12 @@ def _grid_rows(state: AppraisalState, acronym: str) -> list[dict]:
                 "new_goal": goal != previous_goal,
                 "result": practice_result,
                 "cells": [
-                    {"instance": instance, "row": state.cells.get((instance.pk, acronym, code))}
+                    {
+                        "instance": instance,
+                        "row": state.cells.get((instance.pk, acronym, code)),
+                        "evidence": state.evidence_counts.get((instance.pk, acronym, code), 0),
+                        "uncovered": (instance.pk, acronym, code) in uncovered,
+                    }
                     for instance in instances
                 ],
             }
@@ -205,6 +211,8 @@ def _cell_save(request: HttpRequest, code, acronym: str, instance: int, practice
             "progress": state.progress[acronym],
             "total": state.total_progress,
             "can_rate": True,
+            "evidence": state.evidence_counts.get((instance_obj.pk, acronym, code_), 0),
+            "uncovered": (instance_obj.pk, acronym, code_) in state.uncovered_cells,
         },
         status=status,
     )

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from assessments import exchange, services
 from assessments.exchange import ExchangeError, export_appraisal, import_appraisal
 from assessments.models import Appraisal, Characterization, Instance, Organisation
+from evidence import services as evidence_services
 from models_catalog.models import GenericPractice, ModelVariant, ProcessArea, SpecificPractice
 
 # DESIGN §6's example, verbatim.
@@ -126,16 +127,24 @@ def build_staged(catalog, org, user) -> Appraisal:
         appraisal=appraisal, key="ops", name="Operations", kind="team", process_areas=[reqm, cm]
     )
     rate(appraisal, desk, sp(catalog, "REQM", 1, 1), reqm, user, value="FI", note="Agreed SLAs.")
-    rate(
-        appraisal,
-        desk,
-        gp(catalog, 2, 1),
-        reqm,
-        user,
-        value="LI",
-        artifacts="policy.pdf\nsla.xlsx",
-        affirmations="Interview with the desk lead",
-    )
+    rate(appraisal, desk, gp(catalog, 2, 1), reqm, user, value="LI")
+    for kind, title, pii in (
+        ("artifact", "policy.pdf", "direct"),
+        ("artifact", "sla.xlsx", ""),
+        ("affirmation", "Interview with the desk lead", ""),
+    ):
+        item, _ = evidence_services.item_for_title(
+            organisation=org, kind=kind, title=title, user=user
+        )
+        evidence_services.link_add(
+            appraisal=appraisal,
+            item=item,
+            instance=desk,
+            process_area=reqm,
+            practice=gp(catalog, 2, 1),
+            pii=pii,
+            user=user,
+        )
     rate(appraisal, ops, sp(catalog, "REQM", 1, 1), reqm, user, value="PI")
     rate(appraisal, desk, sp(catalog, "IRM", 1, 1), irm, user, note="To be looked at — später.")
     rate(appraisal, ops, sp(catalog, "CM", 1, 1), cm, user, value="NY")
@@ -232,6 +241,7 @@ def test_export_writes_section_6_with_sorted_lists(catalog, org, lead):
         "characterizations",
         "judgments",
         "findings",
+        "evidence",
     ]
     assert data["format"] == "cmmisvc.appraisal/1"
     assert data["organisation"] == "Acme IT Services"
@@ -279,8 +289,6 @@ def test_export_writes_section_6_with_sorted_lists(catalog, org, lead):
             "practice": "GP 2.1",
             "value": "LI",
             "note": "",
-            "artifacts": "policy.pdf\nsla.xlsx",
-            "affirmations": "Interview with the desk lead",
         },
         {"instance": "ops", "process_area": "CM", "practice": "SP 1.1", "value": "NY", "note": ""},
         {
@@ -317,6 +325,22 @@ def test_export_writes_section_6_with_sorted_lists(catalog, org, lead):
             "kind": "weakness",
             "text": "Ops has no requirements baseline.",
         },
+    ]
+    desk_gp21 = {"instance": "desk", "process_area": "REQM", "practice": "GP 2.1"}
+    assert data["evidence"] == [
+        {
+            "key": "e1",
+            "kind": "affirmation",
+            "title": "Interview with the desk lead",
+            "links": [desk_gp21],
+        },
+        {
+            "key": "e2",
+            "kind": "artifact",
+            "title": "policy.pdf",
+            "links": [{**desk_gp21, "pii": "direct"}],
+        },
+        {"key": "e3", "kind": "artifact", "title": "sla.xlsx", "links": [desk_gp21]},
     ]
 
 
@@ -379,7 +403,7 @@ def test_export_runs_a_fixed_number_of_queries(
             for practice in practices:
                 rate(appraisal, instance, practice, area, lead, value="FI", note="n")
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         data = export_appraisal(appraisal)
     assert len(data["instances"]) == instances + 2
 

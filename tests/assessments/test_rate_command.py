@@ -21,6 +21,7 @@ DESIGN_KEYS = {
     "process_areas",
     "pending",
     "reviews",
+    "uncovered",
 }
 EXTENSIONS = {"next_level", "blockers"}  # docs/rating.md
 

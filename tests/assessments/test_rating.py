@@ -680,6 +680,8 @@ def tiny_results():
         not_applicable=frozenset({"OPF"}),
         coverage={"REQM": frozenset({"noc", "desk"}), "CM": frozenset({"desk"})},
         characterizations=characterizations,
+        # Evidence coverage has its own tests (test_coverage.py): off here, `uncovered` is empty.
+        coverage_policy="off",
     )
     return rate(TINY, appraisal)
 
@@ -718,6 +720,7 @@ TINY_JSON = {
     },
     "pending": [{"process_area": "REQM", "practice": "SP 1.2", "choices": ["LI", "PI"]}],
     "reviews": [{"process_area": "REQM", "goal": "SG 2", "choices": ["satisfied", "unsatisfied"]}],
+    "uncovered": [],
 }
 
 
@@ -730,6 +733,7 @@ def test_to_dict_is_the_results_json_of_design_6():
         "process_areas",
         "pending",
         "reviews",
+        "uncovered",
     ]
     assert list(data["process_areas"]) == ["CM", "OPF", "REQM"]
     assert list(data["process_areas"]["REQM"]) == [

@@ -7,7 +7,7 @@ import pytest
 from assessments import services
 from assessments.engine_input import load_catalog
 from assessments.models import Appraisal, ScopeItem
-from tests.conftest import rate_cell
+from tests.conftest import link_evidence, rate_cell
 
 SAM_JUSTIFICATION = "No suppliers of service components."
 STRENGTH = "Requirements are traced from each service level agreement to its tests."
@@ -46,9 +46,13 @@ def rated(appraisal: Appraisal, lead, team_member) -> Appraisal:
         "FI",
         team_member,
         note=NOTE,
-        artifacts="SLA register\nTrace matrix",
-        affirmations="Interview with the desk lead",
     )
+    for title, kind in (
+        ("SLA register", "artifact"),
+        ("Trace matrix", "artifact"),
+        ("Interview with the desk lead", "affirmation"),
+    ):
+        link_evidence(appraisal, "desk", "REQM", "SP 1.1", title, team_member, kind=kind)
     rate_cell(appraisal, "desk", "CM", "SP 1.1", "FI", team_member)
     rate_cell(appraisal, "hosting", "CM", "SP 1.1", "PI", team_member)
     rate_cell(appraisal, "desk", "CM", "SP 1.2", "LI", team_member)

@@ -15,7 +15,7 @@ from assessments import services
 from assessments.engine_input import load_appraisal_state
 from assessments.models import Characterization, Finding
 from reports.selectors import PENDING
-from reports.xlsx import HEADER_ROW, SUMMARY
+from reports.xlsx import EVIDENCE, HEADER_ROW, SUMMARY
 from tests.reports.conftest import NOTE, PA_WEAKNESS, SAM_JUSTIFICATION, STRENGTH, WEAKNESS
 
 NAMES = ["reports:findings", "reports:findings_pdf", "reports:findings_xlsx"]
@@ -139,7 +139,7 @@ def test_the_xlsx_reads_back_with_the_database_values(client, rated, viewer):
     wb = load_workbook(BytesIO(response.content))
     state = load_appraisal_state(rated)
 
-    assert wb.sheetnames == [SUMMARY, *state.in_scope]
+    assert wb.sheetnames == [SUMMARY, *state.in_scope, EVIDENCE]
 
     summary = wb[SUMMARY]
     facts = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row and row[0]}

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from assessments import services
 from assessments.engine_input import load_catalog
 from reports.selectors import findings_report
-from reports.xlsx import OTHER, SUMMARY, workbook_bytes
+from reports.xlsx import EVIDENCE, OTHER, SUMMARY, workbook_bytes
 from tests.conftest import rate_cell
 
 
@@ -31,7 +31,7 @@ def test_cells_outside_the_rating_go_to_their_own_sheet(appraisal, team_member):
 
     wb = load_workbook(BytesIO(workbook_bytes(findings_report(appraisal))))
 
-    assert wb.sheetnames[0] == SUMMARY and wb.sheetnames[-1] == OTHER
+    assert wb.sheetnames[0] == SUMMARY and wb.sheetnames[-2:] == [OTHER, EVIDENCE]
     rows = list(wb[OTHER].iter_rows(min_row=3, values_only=True))
     assert rows == [
         ("desk", "CAM", "SP 1.1", "LI", "Capacity plan seen."),

@@ -37,8 +37,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
         )
+        parser.add_argument(
+            "--bundle",
+            metavar="FILE.zip",
+            help="write a ZIP bundle instead: appraisal.json and the evidence files (DESIGN §6)",
+        )
 
-    def handle(self, *args, id: str, output: str | None, **options) -> None:
+    def handle(self, *args, id: str, output: str | None, bundle: str | None, **options) -> None:
+        if bundle:
+            from evidence.bundle import export_bundle
+
+            export_bundle(appraisal_by_id(id), bundle)
+            return
         text = dumps(export_appraisal(appraisal_by_id(id)))
         if output:
             Path(output).write_text(text, encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import zipfile
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -17,8 +18,8 @@ NOTHING_IMPORTED = "Nothing was imported: {count} problem{s} in {file}:"
 
 class Command(BaseCommand):
     help = (
-        "Import a cmmisvc.appraisal/1 JSON document (docs/exchange.md): all of it, or nothing "
-        "and a list of every problem."
+        "Import a cmmisvc.appraisal/1 JSON document or a ZIP bundle with its evidence files "
+        "(docs/exchange.md): all of it, or nothing and a list of every problem."
     )
 
     def add_arguments(self, parser) -> None:
@@ -45,8 +46,13 @@ class Command(BaseCommand):
             if importer is None:
                 raise CommandError(UNKNOWN_USER.format(username=user))
         try:
-            data = load_exchange_file(sys.stdin if file == "-" else file)
-            appraisal = import_appraisal(data, organisation=org, user=importer)
+            if file != "-" and zipfile.is_zipfile(file):
+                from evidence.bundle import import_bundle
+
+                appraisal = import_bundle(file, organisation=org, user=importer)
+            else:
+                data = load_exchange_file(sys.stdin if file == "-" else file)
+                appraisal = import_appraisal(data, organisation=org, user=importer)
         except ExchangeError as error:
             count = len(error.messages)
             heading = NOTHING_IMPORTED.format(count=count, s="" if count == 1 else "s", file=file)
