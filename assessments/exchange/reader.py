@@ -25,6 +25,7 @@ from assessments.exchange.errors import (
     FORMAT,
     LISTED_TWICE,
     NA_AND_OOS,
+    NA_NOT_ALLOWED,
     NAME_TAKEN,
     NO_ORGANISATION,
     NO_VARIANT,
@@ -300,6 +301,12 @@ class _Reader(_Checks):
             justification = self.string(na, acronym, where, blank=False)
             if pa is not _INVALID and acronym in oos:
                 self.error(path, NA_AND_OOS.format(acronym=acronym))
+                ok = False
+            elif pa is not _INVALID and not pa.may_be_not_applicable:
+                constellation = self.catalog.variant.constellation
+                self.error(
+                    path, NA_NOT_ALLOWED.format(acronym=acronym, constellation=constellation)
+                )
                 ok = False
             if pa is _INVALID or justification is _INVALID:
                 ok = False
