@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assessments import rating
+from assessments import finding_selectors, rating
 from assessments.engine_input import AppraisalState, load_appraisal_state
 from assessments.models import Appraisal, Finding, ScopeItem, StatusChange
 from models_catalog.selectors import itsm_processes
@@ -148,6 +148,8 @@ class PADetail:
     goals: list[GoalBlock]
     strengths: list[Finding]
     weaknesses: list[Finding]
+    # Per goal at the organisational-unit level, the PA as a whole last (DESIGN §3).
+    finding_groups: list[finding_selectors.GoalFindings] = field(default_factory=list)
 
     @property
     def rating_label(self) -> str:
@@ -451,8 +453,16 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
     ]
     columns_by_pk = {i.pk: column for i, column in zip(state.instances, instances, strict=True)}
 
+    # Rejected findings are dropped from the final report; a draft shows them, marked, so the
+    # team sees what the participants turned down (docs/design-decisions.md).
+    finding_selectors.annotate(state)
+    shown = [
+        f
+        for f in state.findings
+        if not (appraisal.is_final and f.validation == Finding.Validation.REJECTED)
+    ]
     findings_by_pa: dict[str, list[Finding]] = {}
-    for finding in state.findings:
+    for finding in shown:
         findings_by_pa.setdefault(finding.process_area.acronym, []).append(finding)
 
     widest = max((len(state.coverage.get(acr, [])) for acr in state.in_scope), default=0)
@@ -465,6 +475,7 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         item = state.scope_items.get(acronym)
         target = _target(appraisal, item)
         pa_findings = findings_by_pa.get(acronym, [])
+        counted = [f for f in pa_findings if f.validation != Finding.Validation.REJECTED]
         strengths = [f for f in pa_findings if f.kind == Finding.Kind.STRENGTH]
         weaknesses = [f for f in pa_findings if f.kind == Finding.Kind.WEAKNESS]
         covering = state.coverage.get(acronym, [])
@@ -486,8 +497,8 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
                 rating=result.rating,
                 capability_level=result.capability_level,
                 target=target,
-                strengths=len(strengths),
-                weaknesses=len(weaknesses),
+                strengths=sum(1 for f in counted if f.kind == Finding.Kind.STRENGTH),
+                weaknesses=sum(1 for f in counted if f.kind == Finding.Kind.WEAKNESS),
             )
         )
         if result.rating in (rating.NOT_APPLICABLE, rating.OUT_OF_SCOPE):
@@ -544,6 +555,7 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
                 goals=list(blocks.values()),
                 strengths=strengths,
                 weaknesses=weaknesses,
+                finding_groups=finding_selectors.group_by_goal(state, acronym, pa_findings),
             )
         )
 
@@ -631,6 +643,6 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         reviews=reviews,
         practice_judgments=practice_judgments,
         goal_judgments=goal_judgments,
-        findings=list(state.findings),
+        findings=shown,
         landscape=landscape,
     )

@@ -155,7 +155,7 @@ def _pa_sheet(sheet: Worksheet, report: FindingsReport, detail: PADetail) -> Non
                 for i, row in zip(instances, rows, strict=True)
                 if (text := evidence_text(row))
             ]
-            findings = [f"{f.get_kind_display()}: {f.text}" for f in practice.findings]
+            findings = [f"{f.get_kind_display()}: {_finding_text(f)}" for f in practice.findings]
             values = [row.value if row else "" for row in rows]
             org = result.practices[code]
             sheet.append(
@@ -181,7 +181,10 @@ def _pa_sheet(sheet: Worksheet, report: FindingsReport, detail: PADetail) -> Non
         sheet.append([kind])
         sheet.cell(sheet.max_row, 1).font = BOLD
         for finding in findings:
-            sheet.append(["", finding.practice_code, finding.text])
+            where = " ".join(
+                filter(None, [getattr(finding, "goal_code", ""), finding.practice_code])
+            )
+            sheet.append(["", where, _finding_text(finding)])
             sheet.cell(sheet.max_row, 3).alignment = WRAP
         if not findings:
             sheet.append(["", "", "None recorded."])
@@ -219,6 +222,18 @@ def _other_characterizations(wb: Workbook, report: FindingsReport) -> None:
     for key, acronym, code, row in sorted(rows, key=lambda r: (r[1], r[2], r[0])):
         sheet.append([key, acronym, code, row.value, evidence_text(row)])
     _widths(sheet, {1: 20, 2: 8, 3: 10, 4: 8, 5: 80})
+
+
+def _finding_text(finding) -> str:
+    """A finding as the workbook shows it: the instance where it names one, rejected findings
+    (only in a draft) marked. Never a formula: text starting with = + - @ gets a quote."""
+    text = finding.text
+    instance = getattr(finding, "instance", None)
+    if instance is not None:
+        text = f"[{instance.name}] {text}"
+    if finding.validation == "rejected":
+        text = f"{text} (rejected by the participants: {finding.validation_note})"
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def build_workbook(report: FindingsReport) -> Workbook:

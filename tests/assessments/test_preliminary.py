@@ -140,3 +140,27 @@ def test_validation_raises_the_revision(appraisal, findings, lead):
     before = Appraisal.objects.get(pk=appraisal.pk).revision
     finding_services.finding_validate(finding=findings[0], validation="accepted", user=lead)
     assert Appraisal.objects.get(pk=appraisal.pk).revision == before + 1
+
+
+def test_the_report_marks_rejected_findings_in_a_draft_and_drops_them_when_final(
+    client, appraisal, findings, lead
+):
+    strength, traced, review = findings
+    finding_services.finding_validate(finding=strength, validation="accepted", user=lead)
+    finding_services.finding_validate(finding=traced, validation="accepted", user=lead)
+    finding_services.finding_validate(
+        finding=review, validation="rejected", note="Reviewed yearly.", user=lead
+    )
+    client.force_login(lead)
+    url = reverse("reports:findings", args=[appraisal.code])
+    draft = " ".join(re.sub(r"<[^>]+>", " ", client.get(url).content.decode()).split())
+    assert "SG 2 Establish Service Requirements Agreements Weakness : No review of agreements." in (
+        draft
+    )
+    assert "(rejected by the participants: Reviewed yearly.; left out of the final report)" in draft
+    assert "REQM as a whole Strength : SLAs are agreed with every customer." in draft
+    for status in ("review", "final"):
+        services.appraisal_set_status(appraisal=appraisal, status=status, user=lead)
+    final = client.get(url).content.decode()
+    assert "No review of agreements." not in final
+    assert "Changes are not traced." in final
