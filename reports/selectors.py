@@ -251,10 +251,18 @@ class Chart:
 
 @dataclass
 class ItsmRow:
+    """A process of the ITSM standard: the mapped PAs of the appraisal's variant with their
+    rating here, and the mapped PAs the variant leaves out (an addition it does not take)."""
+
     name: str
     standard: str
     note: str
     process_areas: list[tuple[str, str]]  # (acronym, rating label in this appraisal)
+    missing: list[str] = field(default_factory=list)  # mapped PAs not in the variant
+
+    @property
+    def partly(self) -> bool:
+        return bool(self.process_areas and self.missing)
 
 
 @dataclass
@@ -561,16 +569,16 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
 
     itsm_covered, itsm_uncovered = [], []
     for process in itsm_processes(constellation=appraisal.variant.constellation):
+        # Only the PAs of the variant cover a process: Business Relationship Management maps to
+        # the draft's OSM, so a variant without OSM does not cover it (docs/reports.md).
+        mapped = list(process.process_areas.all())
         pas = [
-            (
-                pa.acronym,
-                RATING_LABELS.get(results.process_areas[pa.acronym].rating, "")
-                if pa.acronym in results.process_areas
-                else "not in this model variant",
-            )
-            for pa in process.process_areas.all()
+            (pa.acronym, RATING_LABELS.get(results.process_areas[pa.acronym].rating, ""))
+            for pa in mapped
+            if pa.acronym in results.process_areas
         ]
-        row = ItsmRow(process.name, process.standard, process.note, pas)
+        missing = [pa.acronym for pa in mapped if pa.acronym not in results.process_areas]
+        row = ItsmRow(process.name, process.standard, process.note, pas, missing)
         (itsm_covered if pas else itsm_uncovered).append(row)
 
     covering_by_acronym = state.coverage

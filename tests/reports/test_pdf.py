@@ -115,6 +115,9 @@ def test_itsm_coverage_names_what_cmmi_svc_does_not_cover(demo):
     assert "Information Security Management" in text
     assert "Budgeting & Accounting for IT Services" in text
     assert text.count("Not covered by CMMI for Services") == 2
+    # The demo's variant, CMMI-SVC, has neither OSM nor SCON.
+    assert "Not covered by CMMI-SVC: OSM would address it but is not in this model variant." in text
+    assert "Partly covered: CAM" in text and "SCON not in CMMI-SVC" in text
 
 
 def test_the_pdf_metadata_title(demo):
