@@ -157,8 +157,9 @@ def findings_page(state: AppraisalState) -> list[PAFindings]:
 
 
 def preliminary_findings(state: AppraisalState) -> list[PAFindings]:
-    """The preliminary findings the team presents: per PA in scope and goal, the practices not
-    FI at the organisational-unit level with their value, and every strength and weakness."""
+    """The preliminary findings the team presents: per PA in scope and goal, the characterized
+    practices not FI at the organisational-unit level with their value (LI or PI? while a range
+    waits for a judgment), and every strength and weakness."""
     annotate(state)
     pages = []
     for acronym in state.in_scope:
@@ -167,9 +168,11 @@ def preliminary_findings(state: AppraisalState) -> list[PAFindings]:
         goals = group_by_goal(state, acronym, findings, every_goal=True)
         by_code = {goal.code: goal for goal in goals}
         for code, practice in result.practices.items():
-            if practice.value != rating.FI and practice.goal in by_code:
+            # Unrated practices are left out: nothing was found about them yet.
+            characterized = practice.value is not None or practice.pending
+            if characterized and practice.value != rating.FI and practice.goal in by_code:
                 title = state.catalog.practice(acronym, code)
-                label = practice.value or ("LI or PI?" if practice.pending else "not rated")
+                label = practice.value or "LI or PI?"
                 by_code[practice.goal].practices_not_fi.append(
                     (code, title.title if title else "", label)
                 )
