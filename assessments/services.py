@@ -276,7 +276,7 @@ def appraisal_set_status(*, appraisal: Appraisal, status: str, reason: str = "",
     if status == Appraisal.Status.FINAL:
         # SCAMPI's preliminary findings validation comes before the final findings. Lock the row
         # first so that a finding added meanwhile waits and is counted.
-        Appraisal.objects.select_for_update().filter(pk=appraisal.pk).first()
+        Appraisal.objects.select_for_update().filter(pk=appraisal.pk).order_by("pk").first()
         count = appraisal.findings.filter(validation=Finding.Validation.PENDING).count()
         if count:
             raise ValidationError(
