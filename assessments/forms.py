@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
 from assessments.models import Appraisal, Finding, Instance, Role, ScopeItem, Value
+from assessments.services import not_applicable_refusal
 from models_catalog.models import ModelVariant
 
 MEMBER_EXISTS = "{username} is already a member."
@@ -163,18 +164,33 @@ class AppraisalEditForm(forms.ModelForm):
 
 
 class ScopeItemForm(forms.ModelForm):
+    """One PA of the scope page. "Not applicable" is offered only where the catalog allows it;
+    `constellation` names the model in the refusal."""
+
     class Meta:
         model = ScopeItem
         fields = ["applicability", "justification", "target_capability_level"]
         widgets = {"justification": forms.TextInput(attrs={"placeholder": "Why?"})}
 
+    def __init__(self, *args, constellation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refusal = not_applicable_refusal(self.instance.process_area, constellation)
+        if self.refusal:
+            # The field still accepts the value so that a forged POST gets the named refusal
+            # rather than "not one of the available choices"; the widget no longer offers it.
+            self.fields["applicability"].widget.choices = [
+                choice
+                for choice in ScopeItem.Applicability.choices
+                if choice[0] != ScopeItem.Applicability.NOT_APPLICABLE
+            ]
+
     def clean(self):
         data = super().clean()
-        if (
-            data.get("applicability") == ScopeItem.Applicability.NOT_APPLICABLE
-            and not (data.get("justification") or "").strip()
-        ):
-            self.add_error("justification", "Say why the process area is not applicable.")
+        if data.get("applicability") == ScopeItem.Applicability.NOT_APPLICABLE:
+            if self.refusal:
+                self.add_error("applicability", self.refusal)
+            elif not (data.get("justification") or "").strip():
+                self.add_error("justification", "Say why the process area is not applicable.")
         return data
 
 
@@ -223,19 +239,48 @@ class CellForm(forms.Form):
 
 
 class FindingForm(forms.ModelForm):
+    """A strength or weakness on a PA, optionally narrowed to a goal, a practice and an
+    instance; the choices are the PA's rated goals and practices and its covering instances.
+    The service checks that they fit together."""
+
+    goal = forms.ChoiceField(required=False, label="Goal (optional)")
     practice = forms.ChoiceField(required=False, label="Practice (optional)")
+    instance = forms.ChoiceField(required=False, label="Instance (optional)")
 
     class Meta:
         model = Finding
         fields = ["kind", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, practice_choices=(), **kwargs):
+    def __init__(self, *args, practice_choices=(), goal_choices=(), instance_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [("", "— the practice's goal, or none —"), *goal_choices]
         self.fields["practice"].choices = [
-            ("", "— the process area as a whole —"),
+            ("", "— the process area or goal as a whole —"),
             *practice_choices,
         ]
+        self.fields["instance"].choices = [
+            ("", "— the organisational unit —"),
+            *instance_choices,
+        ]
+
+
+class FindingValidationForm(forms.Form):
+    """The participants' feedback on one preliminary finding."""
+
+    validation = forms.ChoiceField(
+        choices=[c for c in Finding.Validation.choices if c[0]], label="Outcome"
+    )
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="New text (revised)",
+    )
+    validation_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason (rejected) or note",
+    )
 
 
 class MemberAddForm(forms.Form):

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+# Findings have their own module; callers may keep using services.finding_create/_delete.
+from assessments.finding_services import finding_create, finding_delete  # noqa: F401
 from assessments.models import (
     Appraisal,
     Characterization,
@@ -19,7 +21,7 @@ from assessments.models import (
     ScopeItem,
     StatusChange,
 )
-from assessments.revision import LOCKED
+from assessments.revision import LOCKED, begin_write
 from models_catalog.models import (
     GenericGoal,
     GenericPractice,
@@ -35,10 +37,18 @@ PA_NOT_IN_VARIANT = "{acronym} is not a process area of {variant}."
 PRACTICE_NOT_IN_PA = "{code} is not a practice of {acronym}."
 INSTANCE_DOES_NOT_COVER = "{instance} does not cover {acronym}."
 NA_NEEDS_JUSTIFICATION = "Say why {acronym} is not applicable."
+NA_NOT_ALLOWED = (
+    "{acronym} may not be declared not applicable in {constellation}: "
+    "leave it out of scope instead."
+)
 STAGED_NEEDS_TARGET = "A staged appraisal needs a target maturity level between 2 and {top}."
 CONTINUOUS_NEEDS_PROFILE = "A continuous appraisal needs a target capability level for a PA."
 TARGET_CL_RANGE = "The target capability level of {acronym} must be between 1 and {top}."
 LAST_ADMIN = "An organisation must keep at least one org admin."
+FINDINGS_NOT_VALIDATED = (
+    "{count} finding{s} still without a validation outcome: record the participants' feedback "
+    "on the preliminary findings page before the appraisal becomes final."
+)
 
 # The order of work; `final` may go back to any earlier status when reopened with a reason.
 STATUS_ORDER = [
@@ -184,6 +194,15 @@ def appraisal_update(*, appraisal: Appraisal, user=None, **fields) -> Appraisal:
     return appraisal
 
 
+def not_applicable_refusal(process_area: ProcessArea, constellation) -> str | None:
+    """Why `process_area` may not be declared not applicable, or None when it may (DESIGN §3:
+    only PAs the catalog marks, such as SAM; any other PA left out is out of scope)."""
+    if process_area.may_be_not_applicable:
+        return None
+    return NA_NOT_ALLOWED.format(acronym=process_area.acronym, constellation=constellation)
+
+
+@transaction.atomic
 def scope_item_update(
     *,
     item: ScopeItem,
@@ -192,10 +211,16 @@ def scope_item_update(
     target_capability_level: int | None = None,
     user=None,
 ) -> ScopeItem:
-    _ensure_open(item.appraisal)
+    """Declare a PA applicable, not applicable (where the catalog allows it, with a
+    justification) or out of scope, and set its continuous target."""
+    begin_write(item.appraisal)
     acronym = item.process_area.acronym
-    if applicability == ScopeItem.Applicability.NOT_APPLICABLE and not justification.strip():
-        raise ValidationError({"justification": NA_NEEDS_JUSTIFICATION.format(acronym=acronym)})
+    if applicability == ScopeItem.Applicability.NOT_APPLICABLE:
+        refusal = not_applicable_refusal(item.process_area, item.appraisal.variant.constellation)
+        if refusal:
+            raise ValidationError({"applicability": refusal})
+        if not justification.strip():
+            raise ValidationError({"justification": NA_NEEDS_JUSTIFICATION.format(acronym=acronym)})
     top = item.appraisal.variant.constellation.max_capability_level
     if target_capability_level is not None and not 1 <= target_capability_level <= top:
         raise ValidationError(
@@ -259,6 +284,16 @@ def appraisal_set_status(*, appraisal: Appraisal, status: str, reason: str = "",
         raise ValidationError({"status": BAD_TRANSITION.format(old=old, new=status)})
     if old == Appraisal.Status.FINAL and not reason.strip():
         raise ValidationError({"reason": REOPEN_NEEDS_REASON})
+    if status == Appraisal.Status.FINAL:
+        # SCAMPI's preliminary findings validation comes before the final findings. Lock the row
+        # first so that a finding added meanwhile waits and is counted.
+        Appraisal.objects.select_for_update().filter(pk=appraisal.pk).order_by("pk").first()
+        count = appraisal.findings.filter(validation=Finding.Validation.PENDING).count()
+        if count:
+            raise ValidationError(
+                FINDINGS_NOT_VALIDATED.format(count=count, s="" if count == 1 else "s"),
+                code="findings_not_validated",
+            )
     appraisal.status = status
     appraisal.save(update_fields=["status", "updated_at"])
     StatusChange.objects.create(
@@ -396,36 +431,6 @@ def judgment_delete(*, judgment: PracticeJudgment | GoalJudgment, user) -> None:
     _ensure_open(judgment.appraisal)
     judgment._history_user = user
     judgment.delete()
-
-
-def finding_create(
-    *,
-    appraisal: Appraisal,
-    process_area: ProcessArea,
-    kind: str,
-    text: str,
-    user,
-    practice: SpecificPractice | GenericPractice | None = None,
-) -> Finding:
-    _ensure_open(appraisal)
-    fields = _practice_fields(process_area, practice) if practice is not None else {}
-    finding = Finding(
-        appraisal=appraisal,
-        process_area=process_area,
-        kind=kind,
-        text=text.strip(),
-        author=user,
-        **fields,
-    )
-    finding.full_clean()
-    finding.save()
-    return finding
-
-
-def finding_delete(*, finding: Finding, user) -> None:
-    _ensure_open(finding.appraisal)
-    finding._history_user = user
-    finding.delete()
 
 
 @transaction.atomic

@@ -176,6 +176,31 @@ def catalog_defects(constellation: Constellation) -> list[str]:
     return defects
 
 
+NO_NOT_APPLICABLE = (
+    "no process area may be declared not applicable: an appraisal can only leave a PA out of scope"
+)
+
+
+def catalog_warnings(constellation: Constellation) -> list[str]:
+    """What is sound but worth a look, one message each; never a reason to fail.
+
+    A constellation where no PA may be declared not applicable is legal (CMMI allows it only
+    where the model says so, e.g. SAM without suppliers), but usually a forgotten flag.
+    """
+    if not not_applicable_allowed(constellation):
+        return [f"{entry(Constellation, constellation.slug)}: {NO_NOT_APPLICABLE}"]
+    return []
+
+
+def not_applicable_allowed(constellation: Constellation) -> list[str]:
+    """The acronyms of the PAs that an appraisal may declare not applicable (DESIGN §3)."""
+    return list(
+        ProcessArea.objects.filter(constellation=constellation, may_be_not_applicable=True)
+        .order_by("acronym")
+        .values_list("acronym", flat=True)
+    )
+
+
 def catalog_counts(constellation: Constellation) -> dict[str, int]:
     """How many process areas, specific goals and specific practices the constellation has."""
     return {

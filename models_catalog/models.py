@@ -464,6 +464,9 @@ class ProcessAreaCorrespondence(models.Model):
         ProcessArea, on_delete=models.CASCADE, related_name="correspondences_in"
     )
     note = models.TextField(blank=True)
+    # Only some of the source's content moved to the target (REQM's service agreements to SD):
+    # a "see also", not a pair to align goal by goal.
+    partial = models.BooleanField(default=False)
 
     objects = ProcessAreaCorrespondenceManager()
 

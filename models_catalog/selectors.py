@@ -118,6 +118,7 @@ class Counterpart:
 
     process_area: ProcessArea
     note: str = ""
+    partial: bool = False  # only some content moved there: a "see also", not an alignment
 
 
 def counterparts(pas: list[ProcessArea]) -> dict[int, list[Counterpart]]:
@@ -144,11 +145,12 @@ def counterparts(pas: list[ProcessArea]) -> dict[int, list[Counterpart]]:
     for row in rows:
         for this, other in ((row.source, row.target), (row.target, row.source)):
             if this.pk in found:
-                found[this.pk][other.pk] = Counterpart(other, row.note)
+                found[this.pk][other.pk] = Counterpart(other, row.note, row.partial)
     return {
         pk: sorted(
             others.values(),
             key=lambda c: (
+                c.partial,
                 c.process_area.constellation.name,
                 c.process_area.constellation.version,
                 c.process_area.acronym,

@@ -123,6 +123,7 @@ def compare(
                 selectors.goal_tree(source), selectors.goal_tree(target)
             ),
             "note": next((c.note for c in others if c.process_area.pk == target.pk), ""),
+            "partial": any(c.partial for c in others if c.process_area.pk == target.pk),
             "other_counterparts": [c for c in others if c.process_area.pk != target.pk],
         },
     )

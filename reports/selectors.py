@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assessments import rating
+from assessments import finding_selectors, rating
 from assessments.engine_input import AppraisalState, load_appraisal_state
 from assessments.models import Appraisal, Finding, ScopeItem, StatusChange
 from models_catalog.selectors import itsm_processes
@@ -150,6 +150,8 @@ class PADetail:
     goals: list[GoalBlock]
     strengths: list[Finding]
     weaknesses: list[Finding]
+    # Per goal at the organisational-unit level, the PA as a whole last (DESIGN §3).
+    finding_groups: list[finding_selectors.GoalFindings] = field(default_factory=list)
 
     @property
     def rating_label(self) -> str:
@@ -191,10 +193,18 @@ class PARow:
 
 @dataclass
 class ItsmRow:
+    """A process of the ITSM standard: the mapped PAs of the appraisal's variant with their
+    rating here, and the mapped PAs the variant leaves out (an addition it does not take)."""
+
     name: str
     standard: str
     note: str
     process_areas: list[tuple[str, str]]  # (acronym, rating label in this appraisal)
+    missing: list[str] = field(default_factory=list)  # mapped PAs not in the variant
+
+    @property
+    def partly(self) -> bool:
+        return bool(self.process_areas and self.missing)
 
 
 @dataclass
@@ -386,8 +396,16 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
     ]
     columns_by_pk = {i.pk: column for i, column in zip(state.instances, instances, strict=True)}
 
+    # Rejected findings are dropped from the final report; a draft shows them, marked, so the
+    # team sees what the participants turned down (docs/design-decisions.md).
+    finding_selectors.annotate(state)
+    shown = [
+        f
+        for f in state.findings
+        if not (appraisal.is_final and f.validation == Finding.Validation.REJECTED)
+    ]
     findings_by_pa: dict[str, list[Finding]] = {}
-    for finding in state.findings:
+    for finding in shown:
         findings_by_pa.setdefault(finding.process_area.acronym, []).append(finding)
 
     widest = max((len(state.coverage.get(acr, [])) for acr in state.in_scope), default=0)
@@ -400,6 +418,7 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         item = state.scope_items.get(acronym)
         target = _target(appraisal, item)
         pa_findings = findings_by_pa.get(acronym, [])
+        counted = [f for f in pa_findings if f.validation != Finding.Validation.REJECTED]
         strengths = [f for f in pa_findings if f.kind == Finding.Kind.STRENGTH]
         weaknesses = [f for f in pa_findings if f.kind == Finding.Kind.WEAKNESS]
         covering = state.coverage.get(acronym, [])
@@ -421,8 +440,8 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
                 rating=result.rating,
                 capability_level=result.capability_level,
                 target=target,
-                strengths=len(strengths),
-                weaknesses=len(weaknesses),
+                strengths=sum(1 for f in counted if f.kind == Finding.Kind.STRENGTH),
+                weaknesses=sum(1 for f in counted if f.kind == Finding.Kind.WEAKNESS),
             )
         )
         if result.rating in (rating.NOT_APPLICABLE, rating.OUT_OF_SCOPE):
@@ -479,21 +498,22 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
                 goals=list(blocks.values()),
                 strengths=strengths,
                 weaknesses=weaknesses,
+                finding_groups=finding_selectors.group_by_goal(state, acronym, pa_findings),
             )
         )
 
     itsm_covered, itsm_uncovered = [], []
     for process in itsm_processes(constellation=appraisal.variant.constellation):
+        # Only the PAs of the variant cover a process: Business Relationship Management maps to
+        # the draft's OSM, so a variant without OSM does not cover it (docs/reports.md).
+        mapped = list(process.process_areas.all())
         pas = [
-            (
-                pa.acronym,
-                RATING_LABELS.get(results.process_areas[pa.acronym].rating, "")
-                if pa.acronym in results.process_areas
-                else "not in this model variant",
-            )
-            for pa in process.process_areas.all()
+            (pa.acronym, RATING_LABELS.get(results.process_areas[pa.acronym].rating, ""))
+            for pa in mapped
+            if pa.acronym in results.process_areas
         ]
-        row = ItsmRow(process.name, process.standard, process.note, pas)
+        missing = [pa.acronym for pa in mapped if pa.acronym not in results.process_areas]
+        row = ItsmRow(process.name, process.standard, process.note, pas, missing)
         (itsm_covered if pas else itsm_uncovered).append(row)
 
     covering_by_acronym = state.coverage
@@ -570,7 +590,7 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         reviews=reviews,
         practice_judgments=practice_judgments,
         goal_judgments=goal_judgments,
-        findings=list(state.findings),
+        findings=shown,
         landscape=landscape,
     )
     report.disclosure = disclosure_statement(appraisal, report.team, report.result_text)

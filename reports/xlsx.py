@@ -46,6 +46,8 @@ def _text(value: str) -> str:
     Private until the shared helper `reports.xlsx_safe.cell_text` is merged.
     """
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
 EVIDENCE = "Evidence"
 
 
@@ -172,7 +174,7 @@ def _pa_sheet(
                 for i, row in zip(instances, rows, strict=True)
                 if (text := evidence_text(row, (titles or {}).get((i.pk, acronym, code))))
             ]
-            findings = [f"{f.get_kind_display()}: {f.text}" for f in practice.findings]
+            findings = [f"{f.get_kind_display()}: {_finding_text(f)}" for f in practice.findings]
             values = [row.value if row else "" for row in rows]
             org = result.practices[code]
             sheet.append(
@@ -198,7 +200,10 @@ def _pa_sheet(
         sheet.append([kind])
         sheet.cell(sheet.max_row, 1).font = BOLD
         for finding in findings:
-            sheet.append(["", finding.practice_code, finding.text])
+            where = " ".join(
+                filter(None, [getattr(finding, "goal_code", ""), finding.practice_code])
+            )
+            sheet.append(["", where, _finding_text(finding)])
             sheet.cell(sheet.max_row, 3).alignment = WRAP
         if not findings:
             sheet.append(["", "", "None recorded."])
@@ -279,6 +284,18 @@ def _evidence_sheet(wb: Workbook, report: FindingsReport) -> None:
         )
         _as_text(sheet[sheet.max_row])
     _widths(sheet, {1: 40, 2: 12, 3: 14, 4: 40, 5: 10, 6: 12, 7: 20, 8: 24, 9: 60})
+
+
+def _finding_text(finding) -> str:
+    """A finding as the workbook shows it: the instance where it names one, rejected findings
+    (only in a draft) marked. Never a formula: text starting with = + - @ gets a quote."""
+    text = finding.text
+    instance = getattr(finding, "instance", None)
+    if instance is not None:
+        text = f"[{instance.name}] {text}"
+    if finding.validation == "rejected":
+        text = f"{text} (rejected by the participants: {finding.validation_note})"
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def build_workbook(report: FindingsReport) -> Workbook:

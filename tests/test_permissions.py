@@ -52,6 +52,13 @@ MATRIX: dict[str, tuple] = {
     ),
     "assessments:finding_add": (lambda c: {"code": c["code"], "acronym": "REQM"}, None, T, True),
     "assessments:findings": (lambda c: {"code": c["code"]}, V, None, False),
+    "assessments:preliminary": (lambda c: {"code": c["code"]}, V, None, False),
+    "assessments:finding_validate": (
+        lambda c: {"code": c["code"], "pk": c["finding"]},
+        None,
+        L,
+        True,
+    ),
     "assessments:finding_delete": (
         lambda c: {"code": c["code"], "pk": c["finding"]},
         None,
@@ -237,6 +244,7 @@ def _counts(appraisal) -> tuple:
         appraisal.characterizations.count(),
         list(appraisal.characterizations.values_list("value", "version")),
         appraisal.findings.count(),
+        list(appraisal.findings.values_list("text", "validation")),
         appraisal.instances.count(),
         list(appraisal.scope_items.values_list("applicability", "justification")),
         list(appraisal.evidence_links.values_list("pk", "item_id")),

@@ -11,11 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    # The test settings put insecure development values in the environment: drop them.
+    # The test settings put insecure development values in the environment: drop them, and the
+    # async-safety switch the browser tests set when they share this worker.
+    dropped = ("SECRET_KEY", "DEBUG", "SECURE_COOKIES", "DJANGO_ALLOW_ASYNC_UNSAFE")
     clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "SECURE_COOKIES") and not k.startswith("SECURE_")
+        k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("SECURE_")
     }
     clean["DJANGO_SETTINGS_MODULE"] = "cmmisvc.settings"
     return subprocess.run(

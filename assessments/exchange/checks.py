@@ -8,6 +8,7 @@ import datetime
 import re
 from typing import Any
 
+from assessments import rating
 from assessments.exchange.errors import (
     BAD_CHOICE,
     BAD_DATE,
@@ -61,7 +62,9 @@ class _Catalog:
             ).select_related("process_area")
             if variant.includes(g.addition)
         }
-        self.generic_goals = {g.code: g for g in constellation.generic_goals.all()}
+        self.generic_goals = {
+            g.code: g for g in constellation.generic_goals.select_related("capability_level")
+        }
         self.practices: dict[tuple[str, str], SpecificPractice] = {
             (p.goal.process_area.acronym, p.code): p
             for p in SpecificPractice.objects.filter(
@@ -81,6 +84,35 @@ class _Catalog:
 
     def goal(self, acronym: str, code: str) -> SpecificGoal | GenericGoal | None:
         return self.goals.get((acronym, code)) or self.generic_goals.get(code)
+
+    def specs(self, acronym: str) -> tuple[rating.ProcessAreaSpec, tuple]:
+        """The engine's view of one PA and of the generic goals, from the rows loaded."""
+        pa = self.pas[acronym]
+        goals = sorted(
+            (goal for (a, _), goal in self.goals.items() if a == acronym), key=lambda g: g.number
+        )
+        practices: dict[int, list[str]] = {}
+        for sp in self.practices.values():
+            practices.setdefault(sp.goal_id, []).append(sp.code)
+        for gp in self.generic_practices.values():
+            practices.setdefault(-gp.generic_goal_id, []).append(gp.code)
+        spec = rating.ProcessAreaSpec(
+            acronym=acronym,
+            maturity_level=pa.maturity_level.number,
+            specific_goals=tuple(
+                rating.GoalSpec(code=g.code, practices=tuple(practices.get(g.pk, ())))
+                for g in goals
+            ),
+        )
+        generic = tuple(
+            rating.GenericGoalSpec(
+                code=gg.code,
+                capability_level=gg.capability_level.number,
+                practices=tuple(practices.get(-gg.pk, ())),
+            )
+            for gg in self.generic_goals.values()
+        )
+        return spec, generic
 
 
 def _kind(value: Any) -> str:

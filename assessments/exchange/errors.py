@@ -25,6 +25,10 @@ NAME_TAKEN = "an appraisal named {name!r} already exists in {organisation}"
 STAGED_NEEDS_TARGET = "a staged appraisal needs a target maturity level"
 CONTINUOUS_NEEDS_PROFILE = "a continuous appraisal needs a target capability level for a PA"
 NA_AND_OOS = "{acronym} is also listed in appraisal.out_of_scope"
+NA_NOT_ALLOWED = (
+    "{acronym} may not be declared not applicable in {constellation}: "
+    "list it in appraisal.out_of_scope instead"
+)
 UNKNOWN_PA = "{acronym!r} is not a process area of {variant}"
 NOT_A_PRACTICE = "{code!r} is not a practice of {acronym}"
 NOT_A_GOAL = "{code!r} is not a goal of {acronym}"

@@ -101,9 +101,11 @@ def export_appraisal(appraisal: Appraisal, *, files=None) -> dict[str, Any]:
             ],
         },
         "findings": [
-            _export_finding(finding)
+            _export_finding(finding, keys)
             for finding in sorted(
-                _with_practices(appraisal.findings.all()),
+                _with_practices(appraisal.findings.all()).select_related(
+                    "specific_goal", "generic_goal"
+                ),
                 key=lambda f: (
                     f.process_area.acronym,
                     f.practice is not None,
@@ -159,9 +161,18 @@ def _export_characterizations(appraisal: Appraisal, keys: dict[int, str]) -> lis
     return entries
 
 
-def _export_finding(finding: Finding) -> dict[str, Any]:
+def _export_finding(finding: Finding, keys: dict[int, str]) -> dict[str, Any]:
     entry = {"process_area": finding.process_area.acronym}
+    goal = finding.specific_goal or finding.generic_goal
+    if goal is not None:
+        entry["goal"] = goal.code
     if finding.practice is not None:
         entry["practice"] = finding.practice_code
+    if finding.sampled_instance_id:
+        entry["instance"] = keys[finding.sampled_instance_id]
     entry.update(kind=finding.kind, text=finding.text)
+    if finding.validation:
+        entry["validation"] = finding.validation
+    if finding.validation_note:
+        entry["validation_note"] = finding.validation_note
     return entry

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from assessments import finding_services
 from assessments.exchange.checks import _INVALID, _KEY, _Catalog, _Checks, _kind, _path
 from assessments.exchange.errors import (
     BAD_CHOICE,
@@ -25,6 +26,7 @@ from assessments.exchange.errors import (
     FORMAT,
     LISTED_TWICE,
     NA_AND_OOS,
+    NA_NOT_ALLOWED,
     NAME_TAKEN,
     NO_ORGANISATION,
     NO_VARIANT,
@@ -37,6 +39,7 @@ from assessments.exchange.errors import (
     ExchangeError,
 )
 from assessments.exchange.evidence import EvidencePlan, legacy_plans, read_evidence
+from assessments.finding_services import REJECTION_NEEDS_REASON
 from assessments.models import (
     Appraisal,
     Finding,
@@ -166,7 +169,7 @@ class _Reader(_Checks):
         plan_rows = {
             "characterizations": [row for row in characterizations if row["value"] or row["note"]],
             **self.read_judgments(top),
-            "findings": self.read_findings(top),
+            "findings": self.read_findings(top, coverage, header),
             "evidence": legacy_plans(characterizations)
             + read_evidence(self, top, coverage, bundle_files=self.bundle_files),
         }
@@ -346,6 +349,12 @@ class _Reader(_Checks):
             if pa is not _INVALID and acronym in oos:
                 self.error(path, NA_AND_OOS.format(acronym=acronym))
                 ok = False
+            elif pa is not _INVALID and not pa.may_be_not_applicable:
+                constellation = self.catalog.variant.constellation
+                self.error(
+                    path, NA_NOT_ALLOWED.format(acronym=acronym, constellation=constellation)
+                )
+                ok = False
             if pa is _INVALID or justification is _INVALID:
                 ok = False
             else:
@@ -515,23 +524,87 @@ class _Reader(_Checks):
                 )
         return result
 
-    def read_findings(self, top: dict) -> list[dict[str, Any]]:
+    def read_findings(self, top: dict, coverage: dict, header: dict) -> list[dict[str, Any]]:
         rows = []
         for path, entry in self.items(top, "findings", ""):
             entry = self.fields(
-                entry, path, required=("process_area", "kind", "text"), optional=("practice",)
+                entry,
+                path,
+                required=("process_area", "kind", "text"),
+                optional=("practice", "goal", "instance", "validation", "validation_note"),
             )
             if entry is None:
                 continue
             pa = self.entry_pa(entry, path)
             practice = self.practice_ref(entry, path, pa, default=None)
+            goal = self.finding_goal(entry, path, pa, practice, header)
+            key = self.string(entry, "instance", path, default=None, nullable=True)
+            if key and key is not _INVALID:
+                if key not in coverage:
+                    self.error(_path(path, "instance"), UNDEFINED_INSTANCE.format(key=key))
+                    key = _INVALID
+                elif (
+                    pa is not _INVALID
+                    and coverage[key] is not None
+                    and (pa.acronym not in coverage[key])
+                ):
+                    self.error(
+                        _path(path, "instance"), NOT_COVERED.format(key=key, acronym=pa.acronym)
+                    )
+                    key = _INVALID
             kind = self.choice(entry, "kind", path, Finding.Kind.values)
             text = self.string(entry, "text", path, blank=False)
-            if _INVALID not in (pa, practice, kind, text):
+            outcomes = [value for value in Finding.Validation.values if value]
+            validation = self.choice(entry, "validation", path, outcomes, default="")
+            note = self.string(entry, "validation_note", path, default="")
+            rejected = validation == Finding.Validation.REJECTED
+            if rejected and note is not _INVALID and not note.strip():
+                self.error(_path(path, "validation_note"), REJECTION_NEEDS_REASON)
+                note = _INVALID
+            if _INVALID not in (pa, practice, goal, key, kind, text, validation, note):
                 rows.append(
-                    {"process_area": pa, "practice": practice, "kind": kind, "text": text.strip()}
+                    {
+                        "process_area": pa,
+                        "practice": practice,
+                        "goal": goal,
+                        "instance": key or None,
+                        "kind": kind,
+                        "text": text.strip(),
+                        "validation": validation,
+                        "validation_note": note.strip(),
+                    }
                 )
         return rows
+
+    def finding_goal(self, entry: dict, path: str, pa, practice, header: dict):
+        """The finding's goal (None when absent): one the appraisal rates for the PA, holding
+        the practice if one is named; the same rule as finding_services.finding_create."""
+        code = self.string(entry, "goal", path, default=None, nullable=True)
+        if _INVALID in (code, pa, practice) or not header or _INVALID in header.values():
+            return _INVALID if code is _INVALID else code
+        if not code and practice is None:
+            return None
+        excluded = {p.acronym for p in header["out_of_scope"]} | set(header["not_applicable"])
+        spec, generic = self.catalog.specs(pa.acronym)
+        requirements = finding_services.goals_and_practices(
+            process_area=spec,
+            generic_goals=generic,
+            representation=header["representation"],
+            target_maturity_level=header["target_maturity_level"],
+            target_capability_level=header["target_profile"].get(pa.acronym),
+            excluded=pa.acronym in excluded,
+        )
+        problems = finding_services.check_narrowing(
+            requirements,
+            acronym=pa.acronym,
+            goal=code or None,
+            practice=practice.code if practice else None,
+        )
+        for name, message in problems.items():
+            self.error(_path(path, name), message)
+        if problems:
+            return _INVALID
+        return self.catalog.goal(pa.acronym, code) if code else None
 
     def entry_pa(self, entry: dict, path: str):
         if "process_area" not in entry:

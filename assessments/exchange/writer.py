@@ -179,8 +179,13 @@ def _write(plan: _Plan, organisation: Organisation | None, user, store_file=None
                 appraisal=appraisal,
                 process_area=row["process_area"],
                 **(_practice_fields(row["practice"]) if row["practice"] else {}),
+                specific_goal=row["goal"] if isinstance(row["goal"], SpecificGoal) else None,
+                generic_goal=row["goal"] if isinstance(row["goal"], GenericGoal) else None,
+                sampled_instance=instances[row["instance"]] if row["instance"] else None,
                 kind=row["kind"],
                 text=row["text"],
+                validation=row["validation"],
+                validation_note=row["validation_note"],
                 author=user,
             )
             for row in plan.findings

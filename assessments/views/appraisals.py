@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments import services
@@ -159,8 +160,15 @@ def scope(request: HttpRequest, code) -> HttpResponse:
         )
     )
     editable = membership.has_role(Role.LEAD_APPRAISER) and not appraisal.is_final
+    constellation = appraisal.variant.constellation
     forms = [
-        ScopeItemForm(request.POST or None, instance=item, prefix=f"pa{item.pk}") for item in items
+        ScopeItemForm(
+            request.POST or None,
+            instance=item,
+            prefix=f"pa{item.pk}",
+            constellation=constellation,
+        )
+        for item in items
     ]
     if appraisal.representation == Appraisal.Representation.STAGED:
         for form in forms:
@@ -287,7 +295,11 @@ def status(request: HttpRequest, code) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            text = " ".join(error.messages)
+            if any(e.code == "findings_not_validated" for e in getattr(error, "error_list", [])):
+                url = reverse("assessments:preliminary", args=[appraisal.code])
+                text = format_html('{} <a href="{}">Open the preliminary findings</a>.', text, url)
+            messages.error(request, text)
         else:
             messages.success(request, f"The appraisal is now {appraisal.get_status_display()}.")
     else:

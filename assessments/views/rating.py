@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_safe
 
-from assessments import services
+from assessments import finding_selectors, services
 from assessments.access import appraisal_for
 from assessments.engine_input import AppraisalState, load_appraisal_state
-from assessments.forms import CellForm, FindingForm
-from assessments.models import Characterization, Finding, Role, Value
+from assessments.forms import CellForm
+from assessments.models import Characterization, Role, Value
+from assessments.views.findings import finding_form
 
 
 def practice_slug(code: str) -> str:
@@ -65,13 +66,6 @@ def _grid_rows(state: AppraisalState, acronym: str) -> list[dict]:
     return rows
 
 
-def _practice_choices(state: AppraisalState, acronym: str) -> list[tuple[str, str]]:
-    result = state.results.process_areas[acronym]
-    return [
-        (code, f"{code} {state.catalog.practice(acronym, code).title}") for code in result.practices
-    ]
-
-
 @require_safe
 def rate_pa(request: HttpRequest, code, acronym: str) -> HttpResponse:
     appraisal, membership = appraisal_for(request, code)
@@ -80,6 +74,7 @@ def rate_pa(request: HttpRequest, code, acronym: str) -> HttpResponse:
     in_scope = state.in_scope
     index = in_scope.index(acronym)
     can_rate = membership.has_role(Role.TEAM_MEMBER) and not appraisal.is_final
+    finding_selectors.annotate(state)
     return render(
         request,
         "assessments/rate_pa.html",
@@ -99,9 +94,7 @@ def rate_pa(request: HttpRequest, code, acronym: str) -> HttpResponse:
             "can_rate": can_rate,
             "values": Value.choices,
             "findings": state.findings_for(acronym),
-            "finding_form": FindingForm(practice_choices=_practice_choices(state, acronym))
-            if can_rate
-            else None,
+            "finding_form": finding_form(state, acronym, initial=request.GET) if can_rate else None,
         },
     )
 
@@ -227,70 +220,6 @@ def _conflict_text(current: Characterization) -> str:
     )
 
 
-@require_POST
-def finding_add(request: HttpRequest, code, acronym: str) -> HttpResponse:
-    appraisal, _ = appraisal_for(request, code, Role.TEAM_MEMBER, write=True)
-    state = load_appraisal_state(appraisal)
-    pa = _pa_or_404(state, acronym)
-    form = FindingForm(request.POST, practice_choices=_practice_choices(state, acronym))
-    if form.is_valid():
-        code_ = form.cleaned_data["practice"]
-        services.finding_create(
-            appraisal=appraisal,
-            process_area=pa,
-            kind=form.cleaned_data["kind"],
-            text=form.cleaned_data["text"],
-            practice=state.catalog.practice(acronym, code_) if code_ else None,
-            user=request.user,
-        )
-        messages.success(
-            request, f"{form.cleaned_data['kind'].capitalize()} recorded on {acronym}."
-        )
-    else:
-        messages.error(
-            request,
-            "The finding was not saved: "
-            + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
-        )
-    return redirect(reverse("assessments:rate_pa", args=[appraisal.code, acronym]) + "#findings")
-
-
-@require_POST
-def finding_delete(request: HttpRequest, code, pk: int) -> HttpResponse:
-    appraisal, _ = appraisal_for(request, code, Role.TEAM_MEMBER, write=True)
-    finding = get_object_or_404(
-        Finding.objects.select_related("process_area"), pk=pk, appraisal=appraisal
-    )
-    services.finding_delete(finding=finding, user=request.user)
-    messages.success(request, "Finding deleted.")
-    return redirect(
-        reverse("assessments:rate_pa", args=[appraisal.code, finding.process_area.acronym])
-        + "#findings"
-    )
-
-
-@require_safe
-def findings(request: HttpRequest, code) -> HttpResponse:
-    appraisal, membership = appraisal_for(request, code)
-    state = load_appraisal_state(appraisal)
-    grouped = [
-        (state.catalog.process_areas[acr], state.findings_for(acr))
-        for acr in state.catalog.process_areas
-        if state.findings_for(acr)
-    ]
-    return render(
-        request,
-        "assessments/findings.html",
-        {
-            "appraisal": appraisal,
-            "membership": membership,
-            "current_organisation": appraisal.organisation,
-            "grouped": grouped,
-            "can_rate": membership.has_role(Role.TEAM_MEMBER) and not appraisal.is_final,
-        },
-    )
-
-
 urlpatterns = [
     path("a/<uuid:code>/rate/<str:acronym>/", rate_pa, name="rate_pa"),
     path(
@@ -298,7 +227,4 @@ urlpatterns = [
         cell,
         name="cell",
     ),
-    path("a/<uuid:code>/rate/<str:acronym>/findings/", finding_add, name="finding_add"),
-    path("a/<uuid:code>/findings/", findings, name="findings"),
-    path("a/<uuid:code>/findings/<int:pk>/delete/", finding_delete, name="finding_delete"),
 ]

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments import exchange, services
+from assessments import exchange, finding_services, services
 from assessments.exchange import ExchangeError, export_appraisal, import_appraisal
 from assessments.models import Appraisal, Characterization, Instance, Organisation
 from evidence import services as evidence_services
@@ -164,16 +164,26 @@ def build_staged(catalog, org, user) -> Appraisal:
         rationale="Too many gaps.",
         user=user,
     )
-    services.finding_create(
-        appraisal=appraisal, process_area=reqm, kind="strength", text="Clear SLAs.", user=user
+    strength = services.finding_create(
+        appraisal=appraisal,
+        process_area=reqm,
+        goal=reqm.goals.get(number=2),
+        instance=desk,
+        kind="strength",
+        text="Clear SLAs.",
+        user=user,
     )
-    services.finding_create(
+    weakness = services.finding_create(
         appraisal=appraisal,
         process_area=reqm,
         practice=sp(catalog, "REQM", 1, 1),
         kind="weakness",
         text="Ops has no requirements baseline.",
         user=user,
+    )
+    finding_services.finding_validate(finding=strength, validation="accepted", user=user)
+    finding_services.finding_validate(
+        finding=weakness, validation="rejected", note="Ops keeps one in the wiki.", user=user
     )
     for status in ("rating", "review", "final"):
         services.appraisal_set_status(appraisal=appraisal, status=status, user=user)
@@ -318,12 +328,21 @@ def test_export_writes_section_6_with_sorted_lists(catalog, org, lead):
         ],
     }
     assert data["findings"] == [
-        {"process_area": "REQM", "kind": "strength", "text": "Clear SLAs."},
+        {
+            "process_area": "REQM",
+            "goal": "SG 2",
+            "instance": "desk",
+            "kind": "strength",
+            "text": "Clear SLAs.",
+            "validation": "accepted",
+        },
         {
             "process_area": "REQM",
             "practice": "SP 1.1",
             "kind": "weakness",
             "text": "Ops has no requirements baseline.",
+            "validation": "rejected",
+            "validation_note": "Ops keeps one in the wiki.",
         },
     ]
     desk_gp21 = {"instance": "desk", "process_area": "REQM", "practice": "GP 2.1"}
@@ -684,6 +703,36 @@ MALFORMED = [
         "finding-kind",
         lambda d: d["findings"][0].update(kind="remark"),
         "findings[0].kind: 'remark' is not one of strength, weakness",
+    ),
+    (
+        "finding-goal-not-rated",
+        lambda d: d["findings"][0].update(goal="GG 4"),
+        "findings[0].goal: GG 4 is not a goal that this appraisal rates for REQM.",
+    ),
+    (
+        "finding-practice-not-in-goal",
+        lambda d: d["findings"][0].update(goal="SG 2"),
+        "findings[0].practice: SP 1.1 is not a practice of REQM SG 2.",
+    ),
+    (
+        "finding-instance-undefined",
+        lambda d: d["findings"][0].update(instance="noc"),
+        "findings[0].instance: instance 'noc' is not defined",
+    ),
+    (
+        "finding-instance-not-covering",
+        lambda d: d["findings"][0].update(process_area="CM", instance="desk"),
+        "findings[0].instance: instance 'desk' does not cover CM",
+    ),
+    (
+        "finding-rejected-without-reason",
+        lambda d: d["findings"][0].update(validation="rejected"),
+        "findings[0].validation_note: Say why the participants rejected the finding.",
+    ),
+    (
+        "finding-validation",
+        lambda d: d["findings"][0].update(validation="maybe"),
+        "findings[0].validation: 'maybe' is not one of accepted, revised, rejected",
     ),
     (
         "na-justification",

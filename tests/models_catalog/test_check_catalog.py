@@ -51,7 +51,9 @@ def assert_defect(expected: str, slug: str = SLUG) -> str:
 
 def test_sound_catalog_passes(catalog):
     out, err = run_check(SLUG)
-    assert out == f"OK {SLUG}: 25 process areas, 53 goals, 188 practices\n"
+    assert (
+        out == f"OK {SLUG}: 25 process areas, 53 goals, 188 practices; may be not applicable: SAM\n"
+    )
     assert err == ""
 
 
@@ -198,7 +200,10 @@ def test_all_constellations_by_default(catalog, tmp_path):
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError, match=r"^2 catalog defects in mini\.$"):
         call_command("check_catalog", stdout=out, stderr=err)
-    assert out.getvalue() == f"OK {SLUG}: 25 process areas, 53 goals, 188 practices\n"
+    assert (
+        out.getvalue()
+        == f"OK {SLUG}: 25 process areas, 53 goals, 188 practices; may be not applicable: SAM\n"
+    )
     assert err.getvalue().splitlines() == [
         "models_catalog.constellation ('mini',): maturity levels numbered 2 "
         "(expected 1, 2, 3, 4, 5)",
@@ -219,3 +224,27 @@ def test_exit_status_from_the_command_line(catalog):
     with pytest.raises(SystemExit) as exit_info:
         cmd.run_from_argv(["manage.py", "check_catalog", SLUG])
     assert exit_info.value.code == 1
+
+
+def test_a_catalog_where_nothing_may_be_not_applicable_warns_but_passes(catalog):
+    ProcessArea.objects.filter(constellation=catalog).update(may_be_not_applicable=False)
+    out, err = run_check(SLUG)
+    assert (
+        out
+        == f"OK {SLUG}: 25 process areas, 53 goals, 188 practices; may be not applicable: none\n"
+    )
+    assert err == (
+        f"warning: models_catalog.constellation ('{SLUG}',): no process area may be declared "
+        "not applicable: an appraisal can only leave a PA out of scope\n"
+    )
+
+
+@pytest.mark.parametrize("fixture", ["cmmi_svc_draft_2007", "cmmi_dev_1_2", "cmmi_svc_1_3"])
+def test_only_sam_may_be_not_applicable_in_every_shipped_constellation(db, fixture):
+    call_command("loaddata", fixture, verbosity=0)
+    assert list(
+        ProcessArea.objects.filter(may_be_not_applicable=True).values_list("acronym", flat=True)
+    ) == ["SAM"]
+    out, err = run_check()
+    assert out.endswith("; may be not applicable: SAM\n")
+    assert err == ""

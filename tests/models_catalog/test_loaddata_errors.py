@@ -107,6 +107,22 @@ BROKEN = {
         ],
         "(models_catalog.maturitylevel ('new', 6)): Could not load",
     ),
+    "not_applicable_flag_not_a_boolean": (
+        [
+            {
+                "model": "models_catalog.processarea",
+                "fields": {
+                    "constellation": ["new"],
+                    "acronym": "DEF",
+                    "name": "Delta",
+                    "category": ["new", "Cat"],
+                    "maturity_level": ["new", 2],
+                    "may_be_not_applicable": "sometimes",
+                },
+            }
+        ],
+        "must be either True or False",
+    ),
     "unknown_field": (
         [{"model": "models_catalog.category", "fields": {"constellation": ["new"], "nmae": "X"}}],
         "(models_catalog.category): Category has no field named 'nmae'",

@@ -20,6 +20,7 @@ from models_catalog.models import (
     Constellation,
     GenericGoal,
     GenericPractice,
+    ItsmProcess,
     MaturityLevel,
     ModelVariant,
     ProcessArea,
@@ -43,6 +44,7 @@ CATALOG_MODELS = [
     GenericGoal,
     GenericPractice,
     ModelVariant,
+    ItsmProcess,
 ]
 
 
@@ -432,3 +434,27 @@ def test_all_three_constellations_coexist():
     # Same in the other order, once more, on top of everything: still idempotent.
     load(*reversed(names))
     assert snapshot() == three
+
+
+@pytest.mark.django_db
+def test_svc_itsm_mapping_follows_the_draft_with_v1_3_pas():
+    load("cmmi_svc_1_3")
+    mapping = {
+        process.name: [pa.acronym for pa in process.process_areas.order_by("acronym")]
+        for process in ItsmProcess.objects.filter(constellation__slug=SVC).order_by("order")
+    }
+    assert mapping == {
+        "Capacity Management": ["CAM"],
+        "Service Continuity & Availability Management": ["CAM", "SCON"],
+        "Service Level Management": ["SD"],
+        "Service Reporting": ["CAM", "MA", "SD"],
+        "Information Security Management": [],
+        "Budgeting & Accounting for IT Services": [],
+        "Release Management": ["SST"],
+        "Incident Management": ["IRP"],
+        "Problem Management": ["IRP"],
+        "Business Relationship Management": ["STSM"],
+        "Supplier Management": ["SAM"],
+        "Configuration Management": ["CM", "SST"],
+        "Change Management": ["CM", "SST"],
+    }

@@ -111,8 +111,9 @@ def test_irm_in_the_draft_against_irp_in_v1_3(signed_in):
     assert "Incident and Request Management" in content  # the source card
     assert "Incident Resolution and Prevention" in content  # the target card
     assert "Merged: IRM and PRM became IRP." in content  # the correspondence's note
-    # IRM's other counterparts: none but IRP, so no "Compare IRM with" links.
-    assert "Compare IRM with" not in content
+    # IRM's other counterpart: SD, where service requests went (partial).
+    assert "Compare IRM with" in content
+    assert compare_url(DRAFT, "IRM", SVC, "SD") in content
 
 
 def test_reqm_draft_against_reqm_v1_3(signed_in):
@@ -194,18 +195,63 @@ def test_index_of_the_target_lists_correspondences_backwards(signed_in):
     ).content.decode()
     assert compare_url(SVC, "IRP", DRAFT, "IRM") in content
     assert compare_url(SVC, "IRP", DRAFT, "PRM") in content
-    # v1.3's IRP has no namesake anywhere, its WP none in DEV v1.2 (which has PP).
+    # v1.3's WP has no namesake: its counterparts are PP of the draft and of DEV v1.2.
     wp = re.search(r'<tr id="pa-WP">(.*?)</tr>', content, re.S).group(1)
     assert compare_url(SVC, "WP", DRAFT, "PP") in wp
-    assert DEV not in wp
+    assert compare_url(SVC, "WP", DEV, "PP") in wp
+    # SD lists the draft's REQM and IRM as partial counterparts, after its namesakes.
+    sd = re.search(r'<tr id="pa-SD">(.*?)</tr>', content, re.S).group(1)
+    assert compare_url(SVC, "SD", DRAFT, "REQM") in sd
+    assert compare_url(SVC, "SD", DRAFT, "IRM") in sd
+    assert sd.index(compare_url(SVC, "SD", DRAFT, "SD")) < sd.index("REQM")
+    assert sd.count(">partial</span>") == 2
 
 
 def test_a_pa_without_counterpart_says_so(signed_in):
+    content = signed_in.get(
+        reverse("models_catalog:compare_index", kwargs={"slug": SVC})
+    ).content.decode()
+    scon = re.search(r'<tr id="pa-SCON">(.*?)</tr>', content, re.S).group(1)
+    assert "No counterpart in the catalog" not in scon  # the draft's SCON
+    ProcessAreaCorrespondence.objects.all().delete()
     content = signed_in.get(
         reverse("models_catalog:compare_index", kwargs={"slug": DEV})
     ).content.decode()
     rd = re.search(r'<tr id="pa-RD">(.*?)</tr>', content, re.S).group(1)
     assert "No counterpart in the catalog" in rd
+
+
+def test_dev_engineering_pas_point_to_ssd_as_partial(signed_in):
+    content = signed_in.get(
+        reverse("models_catalog:compare_index", kwargs={"slug": DEV})
+    ).content.decode()
+    for acronym in ("RD", "TS", "PI", "VER", "VAL"):
+        row = re.search(rf'<tr id="pa-{acronym}">(.*?)</tr>', content, re.S).group(1)
+        assert compare_url(DEV, acronym, SVC, "SSD") in row
+        assert ">partial</span>" in row
+    response = signed_in.get(compare_url(DEV, "VER", SVC, "SSD"))
+    html = response.content.decode()
+    assert "SSD SG 3 Verify and Validate Service Systems" in html
+    assert "A partial correspondence: only part of VER moved to SSD" in html
+
+
+def test_the_ippd_goals_point_to_their_v1_3_practices(signed_in):
+    iwm = signed_in.get(compare_url(DEV, "IPM", SVC, "IWM")).content.decode()
+    assert "IWM SP 1.6 Establish Teams" in iwm or "SP 1.6 Establish Teams" in iwm
+    assert "SG 3 Apply IPPD Principles" in iwm
+    opd = signed_in.get(compare_url(DEV, "OPD", SVC, "OPD")).content.decode()
+    note = re.search(r'<div class="alert alert-info small compare-note">(.*?)</div>', opd, re.S)
+    assert "SP 1.7 Establish Rules and Guidelines for Teams" in note.group(1)
+    assert "SG 2 Enable IPPD Management" in note.group(1)
+
+
+def test_the_ipm_to_iwm_note_says_what_moved(signed_in):
+    html = signed_in.get(compare_url(DRAFT, "IPM", SVC, "IWM")).content.decode()
+    note = re.search(r'<div class="alert alert-info small compare-note">(.*?)</div>', html, re.S)
+    assert "v1.3 adds SP 1.6 Establish Teams and moves Contribute to Organizational Process " in (
+        note.group(1)
+    )
+    assert "from SP 1.6 to SP 1.7" in note.group(1)
 
 
 def test_catalog_pages_link_to_the_comparisons(signed_in):
@@ -223,7 +269,8 @@ def test_catalog_pages_link_to_the_comparisons(signed_in):
     rd = signed_in.get(
         reverse("models_catalog:process_area", kwargs={"slug": DEV, "acronym": "RD"})
     )
-    assert "none in the catalog" in rd.content.decode()
+    assert compare_url(DEV, "RD", SVC, "SSD") in rd.content.decode()
+    assert "(partial)" in rd.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -285,20 +332,34 @@ def test_correspondence_fixture(catalogs):
     rows = ProcessAreaCorrespondence.objects.select_related(
         "source__constellation", "target__constellation"
     )
-    pairs = {(r.source.constellation.slug, r.source.acronym, r.target.acronym) for r in rows}
+    pairs = {
+        (r.source.constellation.slug, r.source.acronym, r.target.acronym, r.partial) for r in rows
+    }
     assert pairs == {
-        (DRAFT, "IRM", "IRP"),
-        (DRAFT, "PRM", "IRP"),
-        (DRAFT, "ST", "SST"),
-        (DRAFT, "OSM", "STSM"),
-        (DRAFT, "IPM", "IWM"),
-        (DRAFT, "PP", "WP"),
-        (DRAFT, "PMC", "WMC"),
-        (DRAFT, "QPM", "QWM"),
-        (DRAFT, "OID", "OPM"),
+        (DRAFT, "IRM", "IRP", False),
+        (DRAFT, "PRM", "IRP", False),
+        (DRAFT, "ST", "SST", False),
+        (DRAFT, "OSM", "STSM", False),
+        (DRAFT, "IPM", "IWM", False),
+        (DRAFT, "PP", "WP", False),
+        (DRAFT, "PMC", "WMC", False),
+        (DRAFT, "QPM", "QWM", False),
+        (DRAFT, "OID", "OPM", False),
+        (DRAFT, "REQM", "SD", True),
+        (DRAFT, "IRM", "SD", True),
+        (DEV, "PP", "WP", False),
+        (DEV, "PMC", "WMC", False),
+        (DEV, "IPM", "IWM", False),
+        (DEV, "QPM", "QWM", False),
+        (DEV, "OID", "OPM", False),
+        (DEV, "OPD", "OPD", False),  # same acronym: the row carries the IPPD note
+        (DEV, "RD", "SSD", True),
+        (DEV, "TS", "SSD", True),
+        (DEV, "PI", "SSD", True),
+        (DEV, "VER", "SSD", True),
+        (DEV, "VAL", "SSD", True),
     }
     assert all(r.target.constellation.slug == SVC for r in rows)
-    assert all(r.source.acronym != r.target.acronym for r in rows)
     row = ProcessAreaCorrespondence.objects.get_by_natural_key(DRAFT, "IRM", SVC, "IRP")
     assert row.natural_key() == (DRAFT, "IRM", SVC, "IRP")
     assert str(row) == f"IRM ({DRAFT}) → IRP ({SVC})"

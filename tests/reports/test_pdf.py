@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 from pypdf import PdfReader
 
-from assessments import services
+from assessments import finding_services, services
 from assessments.demo import seed_demo
 from assessments.engine_input import load_appraisal_state
 from assessments.models import Role
@@ -43,6 +43,14 @@ def demo(django_db_setup, django_db_blocker):
         )
         draft = findings_pdf(appraisal)
         lead = next(user for user, role in users if role == Role.LEAD_APPRAISER)
+        # The participants validate the preliminary findings; the first is turned down.
+        rejected, *accepted = appraisal.findings.order_by("pk")
+        finding_services.finding_validate(
+            finding=rejected, validation="rejected", note="Not what we do.", user=lead
+        )
+        for finding in accepted:
+            finding_services.finding_validate(finding=finding, validation="accepted", user=lead)
+        expected.rejected = rejected.text
         for status in ("review", "final"):
             services.appraisal_set_status(appraisal=appraisal, status=status, user=lead)
         final = findings_pdf(appraisal)
@@ -91,6 +99,18 @@ def test_the_disclosure_statement_is_the_first_section_after_the_cover(demo):
     assert "Instances sampled" in page and "Process areas in scope" in page
 
 
+def test_findings_are_printed_per_goal_and_rejected_ones_only_in_a_draft(demo):
+    draft, final = " ".join(demo.draft), " ".join(demo.final)
+    # The demo's findings are on PAs as a whole: each PA lists them under "<PA> as a whole".
+    assert "Strengths and weaknesses IRM as a whole Strength:" in draft
+    assert demo.expected.rejected not in final
+    assert "rejected by the participants: Not what we do." not in final
+    assert demo.expected.rejected in draft  # the draft was printed before the validation
+    for finding in demo.expected.findings:
+        if finding != demo.expected.rejected:
+            assert finding in final
+
+
 def test_every_page_of_a_draft_says_draft_and_page_n_of_m(demo):
     pages = demo.draft
     assert len(pages) > 10
@@ -123,6 +143,9 @@ def test_itsm_coverage_names_what_cmmi_svc_does_not_cover(demo):
     assert "Information Security Management" in text
     assert "Budgeting & Accounting for IT Services" in text
     assert text.count("Not covered by CMMI for Services") == 2
+    # The demo's variant, CMMI-SVC, has neither OSM nor SCON.
+    assert "Not covered by CMMI-SVC: OSM would address it but is not in this model variant." in text
+    assert "Partly covered: CAM" in text and "SCON not in CMMI-SVC" in text
 
 
 def test_the_pdf_metadata_title(demo):

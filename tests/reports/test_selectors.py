@@ -97,17 +97,39 @@ def test_pending_summary_names_the_minority_instances():
     assert tie.summary == "FI 1 (1) · LI 1 (2) · PI 1 (3)"
 
 
-def test_itsm_coverage_flags_the_two_processes_without_a_process_area(rated):
+def test_itsm_coverage_flags_what_the_variant_does_not_cover(rated):
+    # The base variant (CMMI-SVC) has neither OSM nor SCON.
     report = findings_report(rated)
 
-    assert [p.name for p in report.itsm_uncovered] == [
-        "Information Security Management",
-        "Budgeting & Accounting for IT Services",
-    ]
-    covered = {p.name: p.process_areas for p in report.itsm_covered}
-    assert covered["Incident Management"] == [("IRM", "Not rated")]
-    assert covered["Service Level Management"] == [("REQM", "Satisfied")]
-    assert covered["Business Relationship Management"] == [("OSM", "not in this model variant")]
+    uncovered = {p.name: p.missing for p in report.itsm_uncovered}
+    assert uncovered == {
+        "Information Security Management": [],
+        "Budgeting & Accounting for IT Services": [],
+        "Business Relationship Management": ["OSM"],
+    }
+    covered = {p.name: p for p in report.itsm_covered}
+    assert covered["Incident Management"].process_areas == [("IRM", "Not rated")]
+    assert covered["Service Level Management"].process_areas == [("REQM", "Satisfied")]
+    continuity = covered["Service Continuity & Availability Management"]
+    assert (continuity.partly, continuity.missing) == (True, ["SCON"])
+    assert [a for a, _ in continuity.process_areas] == ["CAM"]
+    assert not covered["Capacity Management"].partly
+
+
+def test_itsm_coverage_of_the_full_variant(catalog, org, lead, full_variant):
+    from assessments import services
+
+    appraisal = services.appraisal_create(
+        organisation=org,
+        name="Full",
+        variant=full_variant,
+        representation="staged",
+        target_maturity_level=3,
+        user=lead,
+    )
+    report = findings_report(appraisal)
+    assert len(report.itsm_uncovered) == 2
+    assert not any(p.partly for p in report.itsm_covered)
 
 
 def test_chart_bars(rated):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from models_catalog.checks import catalog_counts, catalog_defects
+from models_catalog.checks import (
+    catalog_counts,
+    catalog_defects,
+    catalog_warnings,
+    not_applicable_allowed,
+)
 from models_catalog.models import Constellation
 
 
@@ -12,7 +17,8 @@ class Command(BaseCommand):
     help = (
         "Checks one constellation (by slug) or every loaded one for structural defects: process "
         "areas without goals, goals without practices, gaps in numbering, incomplete levels, "
-        "variants naming unknown additions. Prints one line per defect and fails if there is any."
+        "variants naming unknown additions. Prints one line per defect and fails if there is any. "
+        "Warns, without failing, when no process area may be declared not applicable."
     )
 
     def add_arguments(self, parser):
@@ -41,10 +47,14 @@ class Command(BaseCommand):
                 for defect in defects:
                     self.stderr.write(defect)
                 continue
+            for warning in catalog_warnings(constellation):
+                self.stderr.write(f"warning: {warning}")
             counts = catalog_counts(constellation)
+            allowed = ", ".join(not_applicable_allowed(constellation)) or "none"
             self.stdout.write(
                 f"OK {constellation.slug}: {counts['process_areas']} process areas, "
-                f"{counts['goals']} goals, {counts['practices']} practices"
+                f"{counts['goals']} goals, {counts['practices']} practices; "
+                f"may be not applicable: {allowed}"
             )
         if failed:
             raise CommandError(
