@@ -25,6 +25,8 @@ class _JudgmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": RATIONALE_REQUIRED},
     )
+    # The version of the judgment the page showed (0: none yet), for optimistic versioning.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class PracticeJudgmentForm(_JudgmentForm):

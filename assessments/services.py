@@ -19,7 +19,7 @@ from assessments.models import (
     ScopeItem,
     StatusChange,
 )
-from assessments.revision import LOCKED
+from assessments.revision import LOCKED, begin_write
 from models_catalog.models import (
     GenericGoal,
     GenericPractice,
@@ -50,9 +50,9 @@ STATUS_ORDER = [
 
 
 class Conflict(Exception):
-    """A save based on a stale version; `current` is the row as it is now."""
+    """A save based on a stale version; `current` is the row as it is now (None: withdrawn)."""
 
-    def __init__(self, current: Characterization):
+    def __init__(self, current):
         super().__init__("Someone else changed this rating meanwhile.")
         self.current = current
 
@@ -345,6 +345,49 @@ def characterization_set(
         raise Conflict(Characterization.objects.get(**lookup)) from None
 
 
+JUDGMENT_GONE = "This judgment was withdrawn meanwhile; reload the page."
+
+
+def _judgment_save(
+    model, *, appraisal: Appraisal, lookup: dict, expected_version: int, user, **values
+):
+    """Create or change one judgment under optimistic versioning, as cells are saved.
+
+    `expected_version` is the version the lead's screen showed (0 when there was none). The
+    appraisal row is locked first (begin_write), so two saves of judgments of one appraisal are
+    serialised: the second sees the first's row and its version, and raises Conflict.
+    """
+    try:
+        with transaction.atomic():
+            begin_write(appraisal)
+            current = (
+                model.objects.select_for_update(of=("self",))
+                .filter(appraisal=appraisal, **lookup)
+                .order_by("pk")
+                .first()
+            )
+            if current is None:
+                if expected_version != 0:
+                    raise Conflict(None)
+                current = model(appraisal=appraisal, version=0, **lookup)
+            elif current.version != expected_version:
+                raise Conflict(current)
+            for field, value in values.items():
+                setattr(current, field, value)
+            current.version += 1
+            current.decided_by = user
+            current._history_user = user
+            # Constraints are left to the database (and IntegrityError below): Django's own
+            # check would answer a race with the internal constraint's name.
+            current.full_clean(validate_constraints=False)
+            current.save()
+            return current
+    except IntegrityError:
+        # Another first judgment of the same practice or goal won the insert (only possible
+        # where the appraisal lock does not serialise, e.g. a database without row locks).
+        raise Conflict(model.objects.filter(appraisal=appraisal, **lookup).first()) from None
+
+
 def practice_judgment_set(
     *,
     appraisal: Appraisal,
@@ -353,17 +396,23 @@ def practice_judgment_set(
     value: str,
     rationale: str,
     user,
+    expected_version: int,
 ) -> PracticeJudgment:
-    _ensure_open(appraisal)
-    fields = _practice_fields(process_area, practice)
-    judgment = PracticeJudgment.objects.filter(
-        appraisal=appraisal, process_area=process_area, **fields
-    ).first() or PracticeJudgment(appraisal=appraisal, process_area=process_area, **fields)
-    judgment.value, judgment.rationale, judgment.decided_by = value, rationale.strip(), user
-    judgment._history_user = user
-    judgment.full_clean()
-    judgment.save()
-    return judgment
+    """Record or change the LI/PI judgment of a practice range (DESIGN §4.1).
+
+    Raises Conflict (with the current judgment, or None when it was withdrawn) when the lead's
+    screen showed another version than the stored one.
+    """
+    lookup = {"process_area": process_area, **_practice_fields(process_area, practice)}
+    return _judgment_save(
+        PracticeJudgment,
+        appraisal=appraisal,
+        lookup=lookup,
+        expected_version=expected_version,
+        user=user,
+        value=value,
+        rationale=rationale.strip(),
+    )
 
 
 def goal_judgment_set(
@@ -374,24 +423,27 @@ def goal_judgment_set(
     rating: str,
     rationale: str,
     user,
+    expected_version: int,
 ) -> GoalJudgment:
-    _ensure_open(appraisal)
+    """Settle a goal under review (DESIGN §4.2); versioned like practice_judgment_set."""
     if isinstance(goal, SpecificGoal):
         fields = {"specific_goal": goal, "generic_goal": None}
     else:
         fields = {"specific_goal": None, "generic_goal": goal}
-    judgment = GoalJudgment.objects.filter(
-        appraisal=appraisal, process_area=process_area, **fields
-    ).first() or GoalJudgment(appraisal=appraisal, process_area=process_area, **fields)
-    judgment.rating, judgment.rationale, judgment.decided_by = rating, rationale.strip(), user
-    judgment._history_user = user
-    judgment.full_clean()
-    judgment.save()
-    return judgment
+    return _judgment_save(
+        GoalJudgment,
+        appraisal=appraisal,
+        lookup={"process_area": process_area, **fields},
+        expected_version=expected_version,
+        user=user,
+        rating=rating,
+        rationale=rationale.strip(),
+    )
 
 
+@transaction.atomic
 def judgment_delete(*, judgment: PracticeJudgment | GoalJudgment, user) -> None:
-    _ensure_open(judgment.appraisal)
+    begin_write(judgment.appraisal)
     judgment._history_user = user
     judgment.delete()
 
