@@ -16,6 +16,7 @@ from assessments.models import (
     Membership,
     Organisation,
     PracticeJudgment,
+    Role,
     ScopeItem,
     StatusChange,
 )
@@ -478,26 +479,60 @@ def finding_delete(*, finding: Finding, user) -> None:
     finding.delete()
 
 
+ROLE_CHANGED_MEANWHILE = "Your role in {org} changed meanwhile: you are no longer an org admin."
+
+
+def _lock_memberships(organisation: Organisation, actor) -> None:
+    """Serialise every membership change of the organisation on its row.
+
+    Without the lock two admins demoting or removing each other at the same moment both see
+    the other as the remaining admin, and the organisation is left with none. Under the lock
+    the actor's own role is checked again: a demotion that committed meanwhile counts.
+    """
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    if actor is not None and not actor.is_superuser:
+        still_admin = organisation.memberships.filter(user=actor, role=Role.ORG_ADMIN).exists()
+        if not still_admin:
+            raise ValidationError(ROLE_CHANGED_MEANWHILE.format(org=organisation))
+
+
 @transaction.atomic
-def membership_set(*, organisation: Organisation, user, role: str) -> Membership:
-    membership, _ = Membership.objects.select_for_update().get_or_create(
-        organisation=organisation, user=user, defaults={"role": role}
-    )
-    if membership.role != role:
+def membership_set(*, organisation: Organisation, user, role: str, actor=None) -> Membership:
+    """Add `user` to the organisation with `role`, or change their role.
+
+    `actor` is the org admin acting (None for commands and the demo): it must still be one once
+    the organisation's memberships are locked.
+    """
+    _lock_memberships(organisation, actor)
+    membership = Membership.objects.filter(organisation=organisation, user=user).first()
+    if membership is None:
+        membership = Membership(organisation=organisation, user=user, role=role)
+    elif membership.role == role:
+        return membership
+    else:
         _ensure_other_admin(organisation, membership, role)
         membership.role = role
-        membership.full_clean()
-        membership.save()
+    membership._history_user = actor
+    membership.full_clean(validate_constraints=False)
+    membership.save()
     return membership
 
 
-def membership_delete(*, membership: Membership) -> None:
-    _ensure_other_admin(membership.organisation, membership, None)
-    membership.delete()
+@transaction.atomic
+def membership_delete(*, membership: Membership, actor=None) -> None:
+    """Remove a member; refused for the organisation's last org admin (under the lock)."""
+    organisation = membership.organisation
+    _lock_memberships(organisation, actor)
+    current = Membership.objects.filter(pk=membership.pk).first()
+    if current is None:
+        return
+    _ensure_other_admin(organisation, current, None)
+    current._history_user = actor
+    current.delete()
 
 
 def _ensure_other_admin(organisation: Organisation, membership: Membership, new_role) -> None:
-    if membership.role == "org_admin" and new_role != "org_admin":
-        others = organisation.memberships.filter(role="org_admin").exclude(pk=membership.pk)
+    if membership.role == Role.ORG_ADMIN and new_role != Role.ORG_ADMIN:
+        others = organisation.memberships.filter(role=Role.ORG_ADMIN).exclude(pk=membership.pk)
         if not others.exists():
             raise ValidationError(LAST_ADMIN)

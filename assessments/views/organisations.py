@@ -7,7 +7,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import services
 from assessments.access import organisation_for
@@ -34,24 +34,32 @@ def organisation(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def members(request: HttpRequest, org: str) -> HttpResponse:
     membership = organisation_for(request, org, Role.ORG_ADMIN)
     organisation = membership.organisation
     form = MemberAddForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.cleaned_data["user"]
-            if user is None:
-                user = get_user_model().objects.create_user(
-                    username=form.cleaned_data["username"],
-                    email=form.cleaned_data["email"],
-                    password=form.cleaned_data["password"],
+        try:
+            with transaction.atomic():
+                user = form.cleaned_data["user"]
+                if user is None:
+                    user = get_user_model().objects.create_user(
+                        username=form.cleaned_data["username"],
+                        email=form.cleaned_data["email"],
+                        password=form.cleaned_data["password"],
+                    )
+                services.membership_set(
+                    organisation=organisation,
+                    user=user,
+                    role=form.cleaned_data["role"],
+                    actor=request.user,
                 )
-            services.membership_set(
-                organisation=organisation, user=user, role=form.cleaned_data["role"]
-            )
-        messages.success(request, f"{user.username} is now a member of {organisation}.")
-        return redirect("assessments:members", org=organisation.slug)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{user.username} is now a member of {organisation}.")
+            return redirect("assessments:members", org=organisation.slug)
     return render(
         request,
         "assessments/members.html",
@@ -79,7 +87,10 @@ def member_role(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     else:
         try:
             services.membership_set(
-                organisation=admin.organisation, user=target.user, role=form.cleaned_data["role"]
+                organisation=admin.organisation,
+                user=target.user,
+                role=form.cleaned_data["role"],
+                actor=request.user,
             )
             target.refresh_from_db()
             messages.success(request, f"{target.user.username} is now {target.get_role_display()}.")
@@ -93,7 +104,7 @@ def member_remove(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     admin = organisation_for(request, org, Role.ORG_ADMIN)
     target = get_object_or_404(Membership, pk=pk, organisation=admin.organisation)
     try:
-        services.membership_delete(membership=target)
+        services.membership_delete(membership=target, actor=request.user)
         messages.success(request, f"{target.user.username} was removed from {admin.organisation}.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
