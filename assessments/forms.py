@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
+from assessments import limits
+from assessments.limits import text_field
 from assessments.models import Appraisal, Finding, Instance, Role, ScopeItem, Value
 from models_catalog.models import ModelVariant
 
@@ -46,8 +48,11 @@ class AppraisalCreateForm(forms.Form):
     )
     start_date = forms.DateField(required=False, widget=DateInput)
     end_date = forms.DateField(required=False, widget=DateInput)
-    team = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One person per line."
+    team = text_field(
+        limits.TEAM_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One person per line.",
     )
 
     def __init__(self, *args, organisation=None, **kwargs):
@@ -158,7 +163,9 @@ class InstanceForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Appraisal.Status.choices)
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = text_field(
+        limits.RATIONALE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CellForm(forms.Form):
@@ -166,14 +173,16 @@ class CellForm(forms.Form):
 
     version = forms.IntegerField(min_value=0)
     value = forms.ChoiceField(choices=[("", "—"), *Value.choices], required=False)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    artifacts = forms.CharField(
+    note = text_field(limits.NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    artifacts = text_field(
+        limits.EVIDENCE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Artifacts",
         help_text="Document references, one per line.",
     )
-    affirmations = forms.CharField(
+    affirmations = text_field(
+        limits.EVIDENCE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Interviews and statements, one per line.",

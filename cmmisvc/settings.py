@@ -160,6 +160,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Request bodies: form fields at most 2.5 MB in memory; uploads past 2.5 MB go to a temporary
+# file as they stream. The appraisal import stops storing past IMPORT_MAX_MB (cmmisvc.uploads).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", 10) * 2**20
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
