@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import services
 from assessments.access import appraisal_for, organisation_for
@@ -42,6 +42,7 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def appraisal_create(request: HttpRequest, org: str) -> HttpResponse:
     membership = organisation_for(request, org, Role.LEAD_APPRAISER)
     organisation = membership.organisation
@@ -118,6 +119,7 @@ def appraisal_detail(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def appraisal_edit(request: HttpRequest, code) -> HttpResponse:
     appraisal, membership = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
     form = AppraisalEditForm(request.POST or None, instance=appraisal)
@@ -141,6 +143,7 @@ def appraisal_edit(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def scope(request: HttpRequest, code) -> HttpResponse:
     post = request.method == "POST"
     appraisal, membership = appraisal_for(
@@ -210,6 +213,7 @@ def _save_instance(form: InstanceForm, appraisal: Appraisal, user) -> Instance:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def instances(request: HttpRequest, code) -> HttpResponse:
     post = request.method == "POST"
     appraisal, membership = appraisal_for(
@@ -239,6 +243,7 @@ def instances(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def instance_edit(request: HttpRequest, code, pk: int) -> HttpResponse:
     appraisal, membership = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
     instance = get_object_or_404(Instance, pk=pk, appraisal=appraisal)
