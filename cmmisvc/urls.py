@@ -28,4 +28,5 @@ urlpatterns = [
     path("catalog/", include("models_catalog.urls")),
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
+    path("", include("audit.urls")),
 ]

@@ -70,6 +70,7 @@ MATRIX: dict[str, tuple] = {
     ),
     "assessments:goal_judgment_withdraw": (lambda c: {"code": c["code"], "pk": 0}, None, L, True),
     "reports:findings": (lambda c: {"code": c["code"]}, V, None, False),
+    "audit:log": (lambda c: {"org": c["org"]}, A, None, False),
     "reports:findings_pdf": (lambda c: {"code": c["code"]}, V, None, False),
     "reports:findings_xlsx": (lambda c: {"code": c["code"]}, V, None, False),
 }
@@ -106,7 +107,7 @@ def test_every_url_is_in_the_matrix():
     names = {
         n
         for n in _url_names(get_resolver().url_patterns)
-        if n.split(":")[0] in ("assessments", "reports", "models_catalog")
+        if n.split(":")[0] in ("assessments", "reports", "models_catalog", "audit")
     }
     assert names - set(MATRIX) - set(CATALOG_URLS) == set()
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+import audit
 from assessments import services
 from assessments.access import appraisal_for, organisation_for
 from assessments.engine_input import load_appraisal_state
@@ -21,6 +22,7 @@ from assessments.forms import (
     StatusForm,
 )
 from assessments.models import Appraisal, Instance, Role
+from audit.models import AuditAction
 
 
 def _context(appraisal: Appraisal, membership, **extra) -> dict:
@@ -276,6 +278,7 @@ def status(request: HttpRequest, code) -> HttpResponse:
     # A final appraisal may be reopened, so this is the one write that is allowed on it.
     appraisal, _ = appraisal_for(request, code, Role.LEAD_APPRAISER)
     form = StatusForm(request.POST)
+    old = appraisal.get_status_display()
     if form.is_valid():
         try:
             services.appraisal_set_status(
@@ -287,6 +290,12 @@ def status(request: HttpRequest, code) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            audit.record(
+                request,
+                AuditAction.STATUS_CHANGED,
+                organisation=appraisal.organisation,
+                target=f"{appraisal.name}: {old} → {appraisal.get_status_display()}",
+            )
             messages.success(request, f"The appraisal is now {appraisal.get_status_display()}.")
     else:
         messages.error(request, "Choose a valid status.")

@@ -18,9 +18,11 @@ from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+import audit
 from assessments import exchange
 from assessments.access import appraisal_for, organisation_for
 from assessments.models import Appraisal, Role
+from audit.models import AuditAction
 from cmmisvc.uploads import SizeLimitedUploadHandler
 
 MAX_PROBLEMS_SHOWN = 100
@@ -65,6 +67,9 @@ def export_filename(appraisal: Appraisal) -> str:
 @require_GET
 def export_appraisal(request: HttpRequest, code) -> HttpResponse:
     appraisal, _ = appraisal_for(request, code, Role.LEAD_APPRAISER)
+    audit.record(
+        request, AuditAction.EXPORTED, organisation=appraisal.organisation, target=appraisal.name
+    )
     response = HttpResponse(
         exchange.dumps(exchange.export_appraisal(appraisal)),
         content_type="application/json; charset=utf-8",
@@ -103,6 +108,12 @@ def _import(request: HttpRequest, org: str) -> HttpResponse:
             except exchange.ExchangeError as error:
                 problems = error.messages
             else:
+                audit.record(
+                    request,
+                    AuditAction.IMPORTED,
+                    organisation=organisation,
+                    target=appraisal.name,
+                )
                 messages.success(
                     request,
                     IMPORTED.format(
