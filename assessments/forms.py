@@ -12,7 +12,8 @@ from assessments.models import Appraisal, Finding, Instance, Role, ScopeItem, Va
 from models_catalog.models import ModelVariant
 
 MEMBER_EXISTS = "{username} is already a member."
-NEW_USER_NEEDS_PASSWORD = "There is no user {username}: give a password to create the account."
+# A message that mentions a password, not one.
+NEW_USER_NEEDS_PASSWORD = "There is no user {username}: give a password to create the account."  # nosec B105
 DATE_ORDER = "The appraisal cannot end before it starts."
 
 

@@ -44,6 +44,7 @@ def _pages(appraisal, org) -> list[str]:
         reverse("home"),
         reverse("assessments:organisation", args=[org.slug]),
         reverse("assessments:members", args=[org.slug]),
+        reverse("audit:log", args=[org.slug]),
         reverse("assessments:import_appraisal", args=[org.slug]),
         reverse("assessments:appraisal_create", args=[org.slug]),
         reverse("assessments:appraisal", args=[code]),
