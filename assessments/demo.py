@@ -23,7 +23,8 @@ USERS = [
     ("lead", Role.LEAD_APPRAISER, "Lea Lead"),
     ("orgadmin", Role.ORG_ADMIN, "Ada Admin"),
 ]
-PASSWORD = "cmmisvc-demo"
+# The demo accounts' published password (README), not a secret.
+PASSWORD = "cmmisvc-demo"  # nosec B105
 INSTANCES = [
     ("service-desk", "Service desk", "service"),
     ("hosting", "Managed hosting", "service"),
@@ -93,7 +94,8 @@ def _demo_appraisal(organisation, variant, users) -> Appraisal:
             appraisal=appraisal, key=key, name=name, kind=kind, process_areas=covered
         )
     state = load_appraisal_state(appraisal)
-    rng = random.Random(2007)
+    # Repeatable demo ratings, nothing secret.
+    rng = random.Random(2007)  # nosec B311
     profiles = {"REQM": "good", "IRM": "good", "CM": "good", "PP": "fair", "PMC": "fair"}
     rows = []
     for acronym in state.in_scope:

@@ -6,12 +6,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
+from assessments import limits
+from assessments.limits import text_field
 from assessments.models import Appraisal, Finding, Instance, Role, ScopeItem, Value
 from assessments.services import not_applicable_refusal
 from models_catalog.models import ModelVariant
 
 MEMBER_EXISTS = "{username} is already a member."
-NEW_USER_NEEDS_PASSWORD = "There is no user {username}: give a password to create the account."
+# A message that mentions a password, not one.
+NEW_USER_NEEDS_PASSWORD = "There is no user {username}: give a password to create the account."  # nosec B105
 DATE_ORDER = "The appraisal cannot end before it starts."
 METHOD_HELP = (
     "A: levels are derived and labelled indicative (no self-appraisal is an official SCAMPI A). "
@@ -53,8 +56,11 @@ class AppraisalCreateForm(forms.Form):
     )
     start_date = forms.DateField(required=False, widget=DateInput)
     end_date = forms.DateField(required=False, widget=DateInput)
-    team = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One person per line."
+    team = text_field(
+        limits.TEAM_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One person per line.",
     )
     sponsor = forms.CharField(max_length=200, required=False, help_text=SPONSOR_HELP)
     organisational_unit = forms.CharField(
@@ -224,7 +230,9 @@ class InstanceForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Appraisal.Status.choices)
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = text_field(
+        limits.RATIONALE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CellForm(forms.Form):
@@ -232,7 +240,7 @@ class CellForm(forms.Form):
 
     version = forms.IntegerField(min_value=0)
     value = forms.ChoiceField(choices=[("", "—"), *Value.choices], required=False)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = text_field(limits.NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("value", "note") if name in self.data}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django import forms
 
+from assessments import limits
+from assessments.limits import text_field
 from assessments.models import GoalJudgment, PracticeJudgment
 
 NOT_A_RANGE = (
@@ -21,10 +23,13 @@ RATIONALE_REQUIRED = "Give the rationale for the decision: it goes into the appr
 
 class _JudgmentForm(forms.Form):
     process_area = forms.CharField(widget=forms.HiddenInput, max_length=16)
-    rationale = forms.CharField(
+    rationale = text_field(
+        limits.RATIONALE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": RATIONALE_REQUIRED},
     )
+    # The version of the judgment the page showed (0: none yet), for optimistic versioning.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class PracticeJudgmentForm(_JudgmentForm):

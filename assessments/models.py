@@ -12,6 +12,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from assessments import limits
+from assessments.limits import TextLimit
 from models_catalog.models import (
     GenericGoal,
     GenericPractice,
@@ -124,7 +126,11 @@ class Appraisal(models.Model):
     target_maturity_level = models.PositiveSmallIntegerField(null=True, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    team = models.TextField(blank=True, help_text="The appraisal team, one person per line.")
+    team = models.TextField(
+        blank=True,
+        help_text="The appraisal team, one person per line.",
+        validators=[TextLimit(limits.TEAM_MAX)],
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNING)
     method = models.CharField(max_length=1, choices=Method.choices, default=Method.A)
     evidence_model = models.CharField(
@@ -210,7 +216,7 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(max_length=16, choices=Appraisal.Status.choices)
     to_status = models.CharField(max_length=16, choices=Appraisal.Status.choices)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, validators=[TextLimit(limits.RATIONALE_MAX)])
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -243,7 +249,7 @@ class ScopeItem(models.Model):
     applicability = models.CharField(
         max_length=16, choices=Applicability.choices, default=Applicability.APPLICABLE
     )
-    justification = models.TextField(blank=True)
+    justification = models.TextField(blank=True, validators=[TextLimit(limits.RATIONALE_MAX)])
     # Continuous representation only: the PA's target capability level; null leaves it out.
     target_capability_level = models.PositiveSmallIntegerField(null=True, blank=True)
 
@@ -366,7 +372,7 @@ class Characterization(PracticeRef):
         Instance, on_delete=models.CASCADE, related_name="characterizations"
     )
     value = models.CharField(max_length=2, choices=Value.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=[TextLimit(limits.NOTE_MAX)])
     version = models.PositiveIntegerField(default=1)
     # The appraisal's revision this cell was last saved at: "what changed since revision N"
     # for the live grid is one indexed range query.
@@ -430,7 +436,7 @@ class PracticeJudgment(PracticeRef):
         Appraisal, on_delete=models.CASCADE, related_name="practice_judgments"
     )
     value = models.CharField(max_length=2, choices=Choice.choices)
-    rationale = models.TextField()
+    rationale = models.TextField(validators=[TextLimit(limits.RATIONALE_MAX)])
     # Optimistic versioning, as for cells: a save based on an older version is a conflict.
     version = models.PositiveIntegerField(default=1)
     decided_by = models.ForeignKey(
@@ -489,7 +495,7 @@ class GoalJudgment(models.Model):
         GenericGoal, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     rating = models.CharField(max_length=16, choices=Rating.choices)
-    rationale = models.TextField()
+    rationale = models.TextField(validators=[TextLimit(limits.RATIONALE_MAX)])
     # Optimistic versioning, as for cells: a save based on an older version is a conflict.
     version = models.PositiveIntegerField(default=1)
     decided_by = models.ForeignKey(
@@ -569,11 +575,11 @@ class Finding(PracticeRef):
         Instance, null=True, blank=True, on_delete=models.CASCADE, related_name="findings"
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    text = models.TextField()
+    text = models.TextField(validators=[TextLimit(limits.FINDING_MAX)])
     validation = models.CharField(
         max_length=16, choices=Validation.choices, blank=True, default=Validation.PENDING
     )
-    validation_note = models.TextField(blank=True)
+    validation_note = models.TextField(blank=True, validators=[TextLimit(limits.RATIONALE_MAX)])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -18,6 +18,7 @@ from assessments.models import (
     Membership,
     Organisation,
     PracticeJudgment,
+    Role,
     ScopeItem,
     StatusChange,
 )
@@ -60,9 +61,9 @@ STATUS_ORDER = [
 
 
 class Conflict(Exception):
-    """A save based on a stale version; `current` is the row as it is now."""
+    """A save based on a stale version; `current` is the row as it is now (None: withdrawn)."""
 
-    def __init__(self, current: Characterization):
+    def __init__(self, current):
         super().__init__("Someone else changed this rating meanwhile.")
         self.current = current
 
@@ -382,6 +383,49 @@ def characterization_set(
         raise Conflict(Characterization.objects.get(**lookup)) from None
 
 
+JUDGMENT_GONE = "This judgment was withdrawn meanwhile; reload the page."
+
+
+def _judgment_save(
+    model, *, appraisal: Appraisal, lookup: dict, expected_version: int, user, **values
+):
+    """Create or change one judgment under optimistic versioning, as cells are saved.
+
+    `expected_version` is the version the lead's screen showed (0 when there was none). The
+    appraisal row is locked first (begin_write), so two saves of judgments of one appraisal are
+    serialised: the second sees the first's row and its version, and raises Conflict.
+    """
+    try:
+        with transaction.atomic():
+            begin_write(appraisal)
+            current = (
+                model.objects.select_for_update(of=("self",))
+                .filter(appraisal=appraisal, **lookup)
+                .order_by("pk")
+                .first()
+            )
+            if current is None:
+                if expected_version != 0:
+                    raise Conflict(None)
+                current = model(appraisal=appraisal, version=0, **lookup)
+            elif current.version != expected_version:
+                raise Conflict(current)
+            for field, value in values.items():
+                setattr(current, field, value)
+            current.version += 1
+            current.decided_by = user
+            current._history_user = user
+            # Constraints are left to the database (and IntegrityError below): Django's own
+            # check would answer a race with the internal constraint's name.
+            current.full_clean(validate_constraints=False)
+            current.save()
+            return current
+    except IntegrityError:
+        # Another first judgment of the same practice or goal won the insert (only possible
+        # where the appraisal lock does not serialise, e.g. a database without row locks).
+        raise Conflict(model.objects.filter(appraisal=appraisal, **lookup).first()) from None
+
+
 def practice_judgment_set(
     *,
     appraisal: Appraisal,
@@ -390,17 +434,23 @@ def practice_judgment_set(
     value: str,
     rationale: str,
     user,
+    expected_version: int,
 ) -> PracticeJudgment:
-    _ensure_open(appraisal)
-    fields = _practice_fields(process_area, practice)
-    judgment = PracticeJudgment.objects.filter(
-        appraisal=appraisal, process_area=process_area, **fields
-    ).first() or PracticeJudgment(appraisal=appraisal, process_area=process_area, **fields)
-    judgment.value, judgment.rationale, judgment.decided_by = value, rationale.strip(), user
-    judgment._history_user = user
-    judgment.full_clean()
-    judgment.save()
-    return judgment
+    """Record or change the LI/PI judgment of a practice range (DESIGN §4.1).
+
+    Raises Conflict (with the current judgment, or None when it was withdrawn) when the lead's
+    screen showed another version than the stored one.
+    """
+    lookup = {"process_area": process_area, **_practice_fields(process_area, practice)}
+    return _judgment_save(
+        PracticeJudgment,
+        appraisal=appraisal,
+        lookup=lookup,
+        expected_version=expected_version,
+        user=user,
+        value=value,
+        rationale=rationale.strip(),
+    )
 
 
 def goal_judgment_set(
@@ -411,48 +461,85 @@ def goal_judgment_set(
     rating: str,
     rationale: str,
     user,
+    expected_version: int,
 ) -> GoalJudgment:
-    _ensure_open(appraisal)
+    """Settle a goal under review (DESIGN §4.2); versioned like practice_judgment_set."""
     if isinstance(goal, SpecificGoal):
         fields = {"specific_goal": goal, "generic_goal": None}
     else:
         fields = {"specific_goal": None, "generic_goal": goal}
-    judgment = GoalJudgment.objects.filter(
-        appraisal=appraisal, process_area=process_area, **fields
-    ).first() or GoalJudgment(appraisal=appraisal, process_area=process_area, **fields)
-    judgment.rating, judgment.rationale, judgment.decided_by = rating, rationale.strip(), user
-    judgment._history_user = user
-    judgment.full_clean()
-    judgment.save()
-    return judgment
+    return _judgment_save(
+        GoalJudgment,
+        appraisal=appraisal,
+        lookup={"process_area": process_area, **fields},
+        expected_version=expected_version,
+        user=user,
+        rating=rating,
+        rationale=rationale.strip(),
+    )
 
 
+@transaction.atomic
 def judgment_delete(*, judgment: PracticeJudgment | GoalJudgment, user) -> None:
-    _ensure_open(judgment.appraisal)
+    begin_write(judgment.appraisal)
     judgment._history_user = user
     judgment.delete()
 
 
+ROLE_CHANGED_MEANWHILE = "Your role in {org} changed meanwhile: you are no longer an org admin."
+
+
+def _lock_memberships(organisation: Organisation, actor) -> None:
+    """Serialise every membership change of the organisation on its row.
+
+    Without the lock two admins demoting or removing each other at the same moment both see
+    the other as the remaining admin, and the organisation is left with none. Under the lock
+    the actor's own role is checked again: a demotion that committed meanwhile counts.
+    """
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    if actor is not None and not actor.is_superuser:
+        still_admin = organisation.memberships.filter(user=actor, role=Role.ORG_ADMIN).exists()
+        if not still_admin:
+            raise ValidationError(ROLE_CHANGED_MEANWHILE.format(org=organisation))
+
+
 @transaction.atomic
-def membership_set(*, organisation: Organisation, user, role: str) -> Membership:
-    membership, _ = Membership.objects.select_for_update().get_or_create(
-        organisation=organisation, user=user, defaults={"role": role}
-    )
-    if membership.role != role:
+def membership_set(*, organisation: Organisation, user, role: str, actor=None) -> Membership:
+    """Add `user` to the organisation with `role`, or change their role.
+
+    `actor` is the org admin acting (None for commands and the demo): it must still be one once
+    the organisation's memberships are locked.
+    """
+    _lock_memberships(organisation, actor)
+    membership = Membership.objects.filter(organisation=organisation, user=user).first()
+    if membership is None:
+        membership = Membership(organisation=organisation, user=user, role=role)
+    elif membership.role == role:
+        return membership
+    else:
         _ensure_other_admin(organisation, membership, role)
         membership.role = role
-        membership.full_clean()
-        membership.save()
+    membership._history_user = actor
+    membership.full_clean(validate_constraints=False)
+    membership.save()
     return membership
 
 
-def membership_delete(*, membership: Membership) -> None:
-    _ensure_other_admin(membership.organisation, membership, None)
-    membership.delete()
+@transaction.atomic
+def membership_delete(*, membership: Membership, actor=None) -> None:
+    """Remove a member; refused for the organisation's last org admin (under the lock)."""
+    organisation = membership.organisation
+    _lock_memberships(organisation, actor)
+    current = Membership.objects.filter(pk=membership.pk).first()
+    if current is None:
+        return
+    _ensure_other_admin(organisation, current, None)
+    current._history_user = actor
+    current.delete()
 
 
 def _ensure_other_admin(organisation: Organisation, membership: Membership, new_role) -> None:
-    if membership.role == "org_admin" and new_role != "org_admin":
-        others = organisation.memberships.filter(role="org_admin").exclude(pk=membership.pk)
+    if membership.role == Role.ORG_ADMIN and new_role != Role.ORG_ADMIN:
+        others = organisation.memberships.filter(role=Role.ORG_ADMIN).exclude(pk=membership.pk)
         if not others.exists():
             raise ValidationError(LAST_ADMIN)

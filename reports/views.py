@@ -8,8 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+import audit
 from assessments.access import appraisal_for
 from assessments.models import Role
+from audit.models import AuditAction
 from reports import documents
 from reports.selectors import findings_report, report_filename
 
@@ -24,6 +26,15 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def _downloaded(request: HttpRequest, appraisal, kind: str) -> None:
+    audit.record(
+        request,
+        AuditAction.REPORT_DOWNLOADED,
+        organisation=appraisal.organisation,
+        target=f"{appraisal.name} ({kind})",
+    )
+
+
 @require_safe
 def findings(request: HttpRequest, code: UUID) -> HttpResponse:
     appraisal, membership = appraisal_for(request, code, Role.VIEWER)
@@ -35,10 +46,14 @@ def findings(request: HttpRequest, code: UUID) -> HttpResponse:
 @require_safe
 def findings_pdf(request: HttpRequest, code: UUID) -> HttpResponse:
     appraisal, _ = appraisal_for(request, code, Role.VIEWER)
-    return _download(documents.findings_pdf(appraisal), PDF, report_filename(appraisal, "pdf"))
+    content = documents.findings_pdf(appraisal)
+    _downloaded(request, appraisal, "PDF")
+    return _download(content, PDF, report_filename(appraisal, "pdf"))
 
 
 @require_safe
 def findings_xlsx(request: HttpRequest, code: UUID) -> HttpResponse:
     appraisal, _ = appraisal_for(request, code, Role.VIEWER)
-    return _download(documents.findings_xlsx(appraisal), XLSX, report_filename(appraisal, "xlsx"))
+    content = documents.findings_xlsx(appraisal)
+    _downloaded(request, appraisal, "XLSX")
+    return _download(content, XLSX, report_filename(appraisal, "xlsx"))

@@ -8,8 +8,6 @@ so that every characterization, note and finding of the appraisal is in the file
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -17,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.models import Characterization
 from evidence.selectors import cell_titles
+from reports import xlsx_safe
 from reports.selectors import PENDING, FindingsReport, PADetail
 
 SUMMARY = "Summary"
@@ -308,10 +307,9 @@ def build_workbook(report: FindingsReport) -> Workbook:
         _pa_sheet(wb.create_sheet(detail.acronym[:31]), report, detail, titles)
     _other_characterizations(wb, report, titles)
     _evidence_sheet(wb, report)
-    return wb
+    # Every string above may be user text: none may reach a spreadsheet as a formula.
+    return xlsx_safe.protect_workbook(wb)
 
 
 def workbook_bytes(report: FindingsReport) -> bytes:
-    buffer = BytesIO()
-    build_workbook(report).save(buffer)
-    return buffer.getvalue()
+    return xlsx_safe.workbook_bytes(build_workbook(report))

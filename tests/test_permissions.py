@@ -116,6 +116,7 @@ MATRIX: dict[str, tuple] = {
     "evidence:export_bundle": (lambda c: {"code": c["code"]}, L, None, False),
     "evidence:link_delete": (lambda c: {"code": c["code"], "pk": c["link"]}, None, T, True),
     "reports:findings": (lambda c: {"code": c["code"]}, V, None, False),
+    "audit:log": (lambda c: {"org": c["org"]}, A, None, False),
     "reports:findings_pdf": (lambda c: {"code": c["code"]}, V, None, False),
     "reports:findings_xlsx": (lambda c: {"code": c["code"]}, V, None, False),
 }
@@ -152,7 +153,7 @@ def test_every_url_is_in_the_matrix():
     names = {
         n
         for n in _url_names(get_resolver().url_patterns)
-        if n.split(":")[0] in ("assessments", "reports", "models_catalog", "evidence")
+        if n.split(":")[0] in ("assessments", "reports", "models_catalog", "evidence", "audit")
     }
     assert names - set(MATRIX) - set(CATALOG_URLS) == set()
 
@@ -258,3 +259,58 @@ def test_catalog_pages_need_sign_in_only(client, catalog, viewer, outsider, name
     for user in (viewer, outsider):
         client.force_login(user)
         assert client.get(url).status_code == 200
+
+
+# URLs outside the apps' namespaces, with their kwargs and whether they take GET and POST.
+# The admin is Django's own and answers for its methods itself.
+OTHER_URLS: dict[str, tuple[dict, bool, bool]] = {
+    "home": ({}, True, False),
+    "login": ({}, True, True),
+    "logout": ({}, False, True),
+}
+
+
+def _all_url_names(patterns, namespace="") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _all_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def _walk_table(context) -> dict[str, tuple[str, bool, bool]]:
+    """Every named URL but the admin's -> (url, takes GET, takes POST)."""
+    table = {}
+    for name in sorted(_all_url_names(get_resolver().url_patterns)):
+        if name.startswith("admin:"):
+            continue
+        if name in MATRIX:
+            kwargs, get_role, post_role, _ = MATRIX[name]
+            table[name] = (reverse(name, kwargs=kwargs(context)), bool(get_role), bool(post_role))
+        elif name in CATALOG_URLS:
+            table[name] = (reverse(name, kwargs=CATALOG_URLS[name]), True, False)
+        elif name in OTHER_URLS:
+            kwargs, takes_get, takes_post = OTHER_URLS[name]
+            table[name] = (reverse(name, kwargs=kwargs), takes_get, takes_post)
+        else:
+            pytest.fail(f"{name} is in no table of tests/test_permissions.py: add it")
+    return table
+
+
+def test_every_url_answers_405_to_the_methods_it_does_not_take(client, context, catalog):
+    """Issue 13, point 7: PUT, DELETE and PATCH everywhere, POST on read-only pages, GET on
+    actions; as an org admin, so a role never hides a method that would be accepted."""
+    client.force_login(context["users"][A])
+    wrong = []
+    for name, (url, takes_get, takes_post) in _walk_table(context).items():
+        methods = ["put", "delete", "patch"]
+        methods += [] if takes_post else ["post"]
+        methods += [] if takes_get else ["get"]
+        for method in methods:
+            status = getattr(client, method)(url).status_code
+            if status != 405:
+                wrong.append(f"{method.upper()} {name} -> {status}")
+    assert wrong == []

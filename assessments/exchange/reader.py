@@ -4,26 +4,31 @@ into a `_Plan` for the writer.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from assessments import finding_services
+from assessments import finding_services, limits
 from assessments.exchange.checks import _INVALID, _KEY, _Catalog, _Checks, _kind, _path
 from assessments.exchange.errors import (
     BAD_CHOICE,
     BAD_FORMAT,
     BAD_JSON,
     BAD_KEY,
+    BAD_NUMBER,
     CANNOT_READ,
     CONTINUOUS_NEEDS_PROFILE,
     DUPLICATE_INSTANCE,
     DUPLICATE_OF,
     EXPECTED,
     FORMAT,
+    HAS_NUL,
+    HAS_SURROGATE,
     LISTED_TWICE,
     NA_AND_OOS,
     NA_NOT_ALLOWED,
@@ -34,6 +39,7 @@ from assessments.exchange.errors import (
     NOT_COVERED,
     NOT_UTF8,
     STAGED_NEEDS_TARGET,
+    TOO_DEEP,
     UNDEFINED_INSTANCE,
     UNKNOWN_CONSTELLATION,
     ExchangeError,
@@ -51,6 +57,19 @@ from assessments.models import (
 )
 from models_catalog.models import Constellation, ModelVariant, ProcessArea
 
+CHUNK_BYTES = 1 << 20
+# The format nests four levels deep (characterizations[3].note); anything far deeper is not ours.
+MAX_DEPTH = 16
+MAX_STRING_ERRORS = 100
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# The texts of a characterization and how long each may be.
+TEXT_LIMITS = {
+    "note": limits.NOTE_MAX,
+    "artifacts": limits.EVIDENCE_MAX,
+    "affirmations": limits.EVIDENCE_MAX,
+}
+
 
 class _Object(dict):
     """A JSON object that remembers the keys it had more than once (json keeps the last)."""
@@ -66,30 +85,94 @@ def _object_pairs(pairs: list[tuple[str, Any]]) -> _Object:
     return obj
 
 
+def _read_text(stream: IO) -> str:
+    """The whole stream as text, read in chunks; bytes are decoded as they come (UTF-8, an
+    optional BOM), so the file is held once as text, never as bytes and text together."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    parts: list[str] = []
+    offset = 0
+    while chunk := stream.read(CHUNK_BYTES):
+        if isinstance(chunk, str):
+            parts.append(chunk)
+            continue
+        try:
+            parts.append(decoder.decode(chunk))
+        except UnicodeDecodeError as error:
+            position = offset + error.start
+            raise ExchangeError([f"document: {NOT_UTF8.format(position=position)}"]) from None
+        offset += len(chunk)
+    try:
+        parts.append(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        raise ExchangeError([f"document: {NOT_UTF8.format(position=offset)}"]) from None
+    return "".join(parts)
+
+
+def _check_strings(data: Any) -> list[str]:
+    """Refuse what JSON allows but the database or a page cannot hold: NUL characters, lone
+    surrogates (half of a UTF-16 pair, not text), and nesting deeper than the format uses.
+    Walks the document without recursion, so no file can exhaust the stack here."""
+    errors: list[str] = []
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack and len(errors) < MAX_STRING_ERRORS:
+        where, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            errors.append(f"{where or 'document'}: {TOO_DEEP.format(limit=MAX_DEPTH)}")
+            continue
+        if isinstance(value, dict):
+            for key, item in value.items():
+                # A bad key is shown escaped: the message itself must be printable text.
+                path = _path(where, key.encode("utf-8", "backslashreplace").decode("utf-8"))
+                if problem := _bad_text(key):
+                    errors.append(f"{path} (the key): {problem}")
+                stack.append((path, item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item, depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str) and (problem := _bad_text(value)):
+            errors.append(f"{where or 'document'}: {problem}")
+    return sorted(errors)
+
+
+def _bad_text(text: str) -> str:
+    if "\x00" in text:
+        return HAS_NUL
+    if match := _SURROGATE.search(text):
+        return HAS_SURROGATE.format(code=f"{ord(match.group()):04x}")
+    return ""
+
+
 def load_exchange_file(source: str | os.PathLike | IO) -> dict[str, Any]:
     """Parse an exchange file given by path or as an open file (text or binary).
 
-    Raises ExchangeError for a file that cannot be read, is not UTF-8 or is not a JSON object;
-    bad JSON is reported with its line and column.
+    Raises ExchangeError for a file that cannot be read, is not UTF-8, is not a JSON object,
+    nests deeper than the format, or holds NUL characters or lone surrogates; bad JSON is
+    reported with its line and column.
     """
     name = os.fspath(source) if isinstance(source, str | os.PathLike) else "the file"
     try:
-        raw = Path(source).read_bytes() if isinstance(source, str | os.PathLike) else source.read()
+        if isinstance(source, str | os.PathLike):
+            with Path(source).open("rb") as stream:
+                raw = _read_text(stream)
+        else:
+            raw = _read_text(source)
     except OSError as error:
         raise ExchangeError([CANNOT_READ.format(name=name, error=error.strerror)]) from None
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ExchangeError([f"document: {NOT_UTF8.format(position=error.start)}"]) from None
     try:
         data = json.loads(raw, object_pairs_hook=_object_pairs)
     except json.JSONDecodeError as error:
         message = BAD_JSON.format(line=error.lineno, column=error.colno, error=error.msg)
         raise ExchangeError([f"document: {message}"]) from None
+    except RecursionError:
+        raise ExchangeError([f"document: {TOO_DEEP.format(limit=MAX_DEPTH)}"]) from None
+    except ValueError as error:
+        # Python refuses integers of more than 4,300 digits (CVE-2020-10735).
+        raise ExchangeError([f"document: {BAD_NUMBER.format(error=error)}"]) from None
+    del raw
     if not isinstance(data, dict):
         got = _kind(data)
         raise ExchangeError([f"document: {EXPECTED.format(expected='an object', got=got)}"])
+    if errors := _check_strings(data):
+        raise ExchangeError(errors)
     return data
 
 
@@ -186,7 +269,7 @@ class _Reader(_Checks):
         if "organisation" not in top:
             self.error("organisation", NO_ORGANISATION)
             return ""
-        name = self.string(top, "organisation", "", blank=False, max_length=200)
+        name = self.string(top, "organisation", "", blank=False, max_length=limits.NAME_MAX)
         return "" if name is _INVALID else name
 
     def read_appraisal(self, value: Any, organisation_name: str) -> dict[str, Any]:
@@ -215,7 +298,7 @@ class _Reader(_Checks):
         if app is None:
             return {}
         header: dict[str, Any] = {
-            "name": self.string(app, "name", where, blank=False, max_length=200),
+            "name": self.string(app, "name", where, blank=False, max_length=limits.NAME_MAX),
             "representation": self.choice(
                 app, "representation", where, Appraisal.Representation.values
             ),
@@ -224,7 +307,7 @@ class _Reader(_Checks):
             ),
             "start_date": self.date(app, "start_date", where),
             "end_date": self.date(app, "end_date", where),
-            "team": self.string(app, "team", where, default=""),
+            "team": self.string(app, "team", where, default="", max_length=limits.TEAM_MAX),
             # Optional keys of DESIGN §6 (missing: the old behaviour) and two extension keys.
             "method": self.choice(
                 app, "method", where, Appraisal.Method.values, default=Appraisal.Method.A
@@ -345,7 +428,9 @@ class _Reader(_Checks):
         for acronym in na:
             path = _path(where, acronym)
             pa = self.process_area(acronym, path)
-            justification = self.string(na, acronym, where, blank=False)
+            justification = self.string(
+                na, acronym, where, blank=False, max_length=limits.RATIONALE_MAX
+            )
             if pa is not _INVALID and acronym in oos:
                 self.error(path, NA_AND_OOS.format(acronym=acronym))
                 ok = False
@@ -371,14 +456,14 @@ class _Reader(_Checks):
             )
             if entry is None:
                 continue
-            key = self.string(entry, "key", path, blank=False, max_length=64)
+            key = self.string(entry, "key", path, blank=False, max_length=limits.KEY_MAX)
             if key is not _INVALID and not _KEY.match(key):
                 self.error(_path(path, "key"), BAD_KEY.format(value=key))
                 key = _INVALID
             if key is not _INVALID and key in coverage:
                 self.error(path, DUPLICATE_INSTANCE.format(key=key))
                 key = _INVALID
-            name = self.string(entry, "name", path, blank=False, max_length=200)
+            name = self.string(entry, "name", path, blank=False, max_length=limits.NAME_MAX)
             kind = self.choice(
                 entry, "kind", path, Instance.Kind.values, default=Instance.Kind.SERVICE
             )
@@ -428,8 +513,8 @@ class _Reader(_Checks):
                 self.error(_path(path, "value"), BAD_CHOICE.format(value=value, choices=choices))
                 value = _INVALID
             texts = {
-                name: self.string(entry, name, path, default="")
-                for name in ("note", "artifacts", "affirmations")
+                name: self.string(entry, name, path, default="", max_length=limit)
+                for name, limit in TEXT_LIMITS.items()
             }
             if key is not _INVALID:
                 if key not in coverage:
@@ -481,7 +566,9 @@ class _Reader(_Checks):
             pa = self.entry_pa(entry, path)
             practice = self.practice_ref(entry, path, pa)
             value = self.choice(entry, "value", path, PracticeJudgment.Choice.values)
-            rationale = self.string(entry, "rationale", path, blank=False)
+            rationale = self.string(
+                entry, "rationale", path, blank=False, max_length=limits.RATIONALE_MAX
+            )
             if _INVALID in (pa, practice, value, rationale):
                 continue
             identity = (pa.acronym, practice.code)
@@ -510,7 +597,9 @@ class _Reader(_Checks):
                         _path(path, "goal"), NOT_A_GOAL.format(code=code, acronym=pa.acronym)
                     )
             rating = self.choice(entry, "rating", path, GoalJudgment.Rating.values)
-            rationale = self.string(entry, "rationale", path, blank=False)
+            rationale = self.string(
+                entry, "rationale", path, blank=False, max_length=limits.RATIONALE_MAX
+            )
             if _INVALID in (pa, goal, rating, rationale):
                 continue
             if self.unique((pa.acronym, goal.code), seen, path):
@@ -553,10 +642,12 @@ class _Reader(_Checks):
                     )
                     key = _INVALID
             kind = self.choice(entry, "kind", path, Finding.Kind.values)
-            text = self.string(entry, "text", path, blank=False)
+            text = self.string(entry, "text", path, blank=False, max_length=limits.FINDING_MAX)
             outcomes = [value for value in Finding.Validation.values if value]
             validation = self.choice(entry, "validation", path, outcomes, default="")
-            note = self.string(entry, "validation_note", path, default="")
+            note = self.string(
+                entry, "validation_note", path, default="", max_length=limits.FINDING_MAX
+            )
             rejected = validation == Finding.Validation.REJECTED
             if rejected and note is not _INVALID and not note.strip():
                 self.error(_path(path, "validation_note"), REJECTION_NEEDS_REASON)

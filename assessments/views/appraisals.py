@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+import audit
 from assessments import services
 from assessments.access import appraisal_for, organisation_for
 from assessments.engine_input import load_appraisal_state
@@ -22,6 +23,7 @@ from assessments.forms import (
     StatusForm,
 )
 from assessments.models import Appraisal, Instance, Role
+from audit.models import AuditAction
 
 
 def _context(appraisal: Appraisal, membership, **extra) -> dict:
@@ -43,6 +45,7 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def appraisal_create(request: HttpRequest, org: str) -> HttpResponse:
     membership = organisation_for(request, org, Role.LEAD_APPRAISER)
     organisation = membership.organisation
@@ -126,6 +129,7 @@ def appraisal_detail(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def appraisal_edit(request: HttpRequest, code) -> HttpResponse:
     appraisal, membership = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
     form = AppraisalEditForm(request.POST or None, instance=appraisal)
@@ -149,6 +153,7 @@ def appraisal_edit(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def scope(request: HttpRequest, code) -> HttpResponse:
     post = request.method == "POST"
     appraisal, membership = appraisal_for(
@@ -225,6 +230,7 @@ def _save_instance(form: InstanceForm, appraisal: Appraisal, user) -> Instance:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def instances(request: HttpRequest, code) -> HttpResponse:
     post = request.method == "POST"
     appraisal, membership = appraisal_for(
@@ -254,6 +260,7 @@ def instances(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def instance_edit(request: HttpRequest, code, pk: int) -> HttpResponse:
     appraisal, membership = appraisal_for(request, code, Role.LEAD_APPRAISER, write=True)
     instance = get_object_or_404(Instance, pk=pk, appraisal=appraisal)
@@ -286,6 +293,7 @@ def status(request: HttpRequest, code) -> HttpResponse:
     # A final appraisal may be reopened, so this is the one write that is allowed on it.
     appraisal, _ = appraisal_for(request, code, Role.LEAD_APPRAISER)
     form = StatusForm(request.POST)
+    old = appraisal.get_status_display()
     if form.is_valid():
         try:
             services.appraisal_set_status(
@@ -301,6 +309,12 @@ def status(request: HttpRequest, code) -> HttpResponse:
                 text = format_html('{} <a href="{}">Open the preliminary findings</a>.', text, url)
             messages.error(request, text)
         else:
+            audit.record(
+                request,
+                AuditAction.STATUS_CHANGED,
+                organisation=appraisal.organisation,
+                target=f"{appraisal.name}: {old} → {appraisal.get_status_display()}",
+            )
             messages.success(request, f"The appraisal is now {appraisal.get_status_display()}.")
     else:
         messages.error(request, "Choose a valid status.")

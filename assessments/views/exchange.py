@@ -8,21 +8,27 @@ from __future__ import annotations
 import zipfile
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import path
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+import audit
 from assessments import exchange
 from assessments.access import appraisal_for, organisation_for
 from assessments.models import Appraisal, Role
+from audit.models import AuditAction
+from cmmisvc.uploads import SizeLimitedUploadHandler
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_PROBLEMS_SHOWN = 100
-TOO_BIG = "The file is larger than {limit} MB."
+TOO_BIG = "The file is larger than the limit of {limit}."
 IMPORTED = "Imported {name}: {instances} instances, {characterizations} characterizations."
 
 
@@ -34,11 +40,26 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".json,.zip,application/json"}),
     )
 
+    def __init__(self, *args, too_big: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(TOO_BIG.format(limit=MAX_UPLOAD_BYTES // 2**20))
+        upload = self.cleaned_data.get("file")
+        if self.too_big or (upload is not None and upload.size > settings.IMPORT_MAX_BYTES):
+            raise forms.ValidationError(too_big_message())
         return upload
+
+    def clean(self):
+        # The upload handler dropped the file: say why rather than "This field is required."
+        if self.too_big:
+            self.errors.pop("file", None)
+            self.add_error("file", too_big_message())
+        return super().clean()
+
+
+def too_big_message() -> str:
+    return TOO_BIG.format(limit=filesizeformat(settings.IMPORT_MAX_BYTES))
 
 
 def export_filename(appraisal: Appraisal) -> str:
@@ -49,6 +70,9 @@ def export_filename(appraisal: Appraisal) -> str:
 @require_GET
 def export_appraisal(request: HttpRequest, code) -> HttpResponse:
     appraisal, _ = appraisal_for(request, code, Role.LEAD_APPRAISER)
+    audit.record(
+        request, AuditAction.EXPORTED, organisation=appraisal.organisation, target=appraisal.name
+    )
     response = HttpResponse(
         exchange.dumps(exchange.export_appraisal(appraisal)),
         content_type="application/json; charset=utf-8",
@@ -57,12 +81,27 @@ def export_appraisal(request: HttpRequest, code) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@csrf_exempt  # checked by _import once the upload handlers are in place
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_appraisal(request: HttpRequest, org: str) -> HttpResponse:
+    """Stream the upload to a temporary file and stop at IMPORT_MAX_BYTES.
+
+    The handlers must be set before anything reads the body, so the CSRF check (which reads
+    it) runs inside, in _import (Django's "upload handlers" documentation).
+    """
+    request.upload_handlers = [
+        SizeLimitedUploadHandler(request, settings.IMPORT_MAX_BYTES),
+        TemporaryFileUploadHandler(request),
+    ]
+    return _import(request, org)
+
+
+@csrf_protect
+def _import(request: HttpRequest, org: str) -> HttpResponse:
     organisation = organisation_for(request, org, Role.LEAD_APPRAISER).organisation
     form, problems = ImportForm(), []
     if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
+        form = ImportForm(request.POST, request.FILES, too_big=request.upload_too_big)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -79,6 +118,12 @@ def import_appraisal(request: HttpRequest, org: str) -> HttpResponse:
             except exchange.ExchangeError as error:
                 problems = error.messages
             else:
+                audit.record(
+                    request,
+                    AuditAction.IMPORTED,
+                    organisation=organisation,
+                    target=appraisal.name,
+                )
                 messages.success(
                     request,
                     IMPORTED.format(

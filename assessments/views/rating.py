@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments import finding_selectors, services
 from assessments.access import appraisal_for
@@ -116,6 +116,7 @@ def _history(row: Characterization | None) -> list:
     return list(row.history.select_related("history_user").order_by("-history_date", "-history_id"))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def cell(request: HttpRequest, code, acronym: str, instance: int, practice: str) -> HttpResponse:
     """GET: the panel of one cell (note, evidence, history). POST: save the cell."""
     if request.method == "POST":

@@ -45,6 +45,14 @@ HISTORY_ACTIONS = {"+": "recorded", "~": "changed", "-": "withdrew"}
 RECORDED = "{acronym} {code}: judgment recorded ({value})."
 WITHDRAWN = "{acronym} {code}: judgment withdrawn."
 NOT_RECORDED = "The judgment was not recorded."
+CONFLICT = (
+    "Not recorded: {who} decided {acronym} {code} meanwhile ({value}: {rationale}). "
+    "Check it and record again if you still want to change it."
+)
+CONFLICT_WITHDRAWN = (
+    "Not recorded: the judgment of {acronym} {code} was withdrawn meanwhile. "
+    "Check the page and record again."
+)
 
 
 def dom_id(*parts: str) -> str:
@@ -158,6 +166,10 @@ def _bound_fields(form, choice_field: str) -> dict:
     }
 
 
+def _version(judgment) -> int:
+    return judgment.version if judgment is not None else 0
+
+
 def _pending(state: AppraisalState, bound: dict) -> list[dict]:
     catalog, results = state.catalog, state.results
     items = []
@@ -171,6 +183,7 @@ def _pending(state: AppraisalState, bound: dict) -> list[dict]:
                 "practice": catalog.practice(acronym, code),
                 "breakdown": _breakdown(state, practice.instances),
                 "dom_id": dom_id("pj", acronym, code),
+                "version": _version(state.practice_judgments.get((acronym, code))),
                 **_bound_fields(bound.get(("practice", acronym, code)), "value"),
             }
         )
@@ -190,6 +203,7 @@ def _reviews(state: AppraisalState, bound: dict) -> list[dict]:
                 "goal": catalog.goal(acronym, goal),
                 "li_practices": [p.code for p in practices if p.goal == goal and p.value == "LI"],
                 "dom_id": dom_id("gj", acronym, goal),
+                "version": _version(state.goal_judgments.get((acronym, goal))),
                 **_bound_fields(bound.get(("goal", acronym, goal)), "rating"),
             }
         )
@@ -384,6 +398,16 @@ def _record_judgment(
                 value=value,
                 rationale=form.cleaned_data["rationale"],
                 user=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.Conflict as conflict:
+            return _render(
+                request,
+                appraisal,
+                membership,
+                load_appraisal_state(appraisal, catalog=state.catalog),
+                errors=[_conflict_text(conflict.current, acronym, target)],
+                status=409,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -402,11 +426,21 @@ def _record_judgment(
     )
 
 
+def _conflict_text(current, acronym: str, code: str) -> str:
+    if current is None:
+        return CONFLICT_WITHDRAWN.format(acronym=acronym, code=code)
+    who = current.decided_by.username if current.decided_by else "someone"
+    value = current.value if isinstance(current, PracticeJudgment) else current.rating
+    return CONFLICT.format(
+        who=who, acronym=acronym, code=code, value=value, rationale=current.rationale
+    )
+
+
 @require_POST
 def practice_judgment(request: HttpRequest, code) -> HttpResponse:
     """Record (or change) the LI/PI judgment of a practice range (DESIGN §4.1)."""
 
-    def save(*, appraisal, process_area, state, acronym, target, value, rationale, user):
+    def save(*, appraisal, process_area, state, acronym, target, value, rationale, user, **kw):
         services.practice_judgment_set(
             appraisal=appraisal,
             process_area=process_area,
@@ -414,6 +448,7 @@ def practice_judgment(request: HttpRequest, code) -> HttpResponse:
             value=value,
             rationale=rationale,
             user=user,
+            **kw,
         )
 
     return _record_judgment(
@@ -432,7 +467,7 @@ def practice_judgment(request: HttpRequest, code) -> HttpResponse:
 def goal_judgment(request: HttpRequest, code) -> HttpResponse:
     """Settle a goal under review: satisfied, or turned unsatisfied (DESIGN §4.2)."""
 
-    def save(*, appraisal, process_area, state, acronym, target, value, rationale, user):
+    def save(*, appraisal, process_area, state, acronym, target, value, rationale, user, **kw):
         services.goal_judgment_set(
             appraisal=appraisal,
             process_area=process_area,
@@ -440,6 +475,7 @@ def goal_judgment(request: HttpRequest, code) -> HttpResponse:
             rating=value,
             rationale=rationale,
             user=user,
+            **kw,
         )
 
     return _record_judgment(

@@ -149,6 +149,7 @@ def build_staged(catalog, org, user) -> Appraisal:
     rate(appraisal, desk, sp(catalog, "IRM", 1, 1), irm, user, note="To be looked at — später.")
     rate(appraisal, ops, sp(catalog, "CM", 1, 1), cm, user, value="NY")
     services.practice_judgment_set(
+        expected_version=0,
         appraisal=appraisal,
         process_area=reqm,
         practice=sp(catalog, "REQM", 1, 1),
@@ -157,6 +158,7 @@ def build_staged(catalog, org, user) -> Appraisal:
         user=user,
     )
     services.goal_judgment_set(
+        expected_version=0,
         appraisal=appraisal,
         process_area=reqm,
         goal=reqm.goals.get(number=1),

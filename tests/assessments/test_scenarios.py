@@ -21,7 +21,13 @@ from simple_history.utils import bulk_create_with_history
 
 from assessments import services
 from assessments.engine_input import load_appraisal_state, load_catalog
-from assessments.models import Appraisal, Characterization, ScopeItem
+from assessments.models import (
+    Appraisal,
+    Characterization,
+    GoalJudgment,
+    PracticeJudgment,
+    ScopeItem,
+)
 from models_catalog.models import GenericPractice, ModelVariant
 
 ML2 = ["CM", "IRM", "MA", "PMC", "PP", "PPQA", "REQM", "SAM"]
@@ -122,9 +128,22 @@ def rate(
         bulk_create_with_history(rows, Characterization)
 
 
+def _version(model, appraisal, **lookup) -> int:
+    judgment = model.objects.filter(appraisal=appraisal, **lookup).first()
+    return judgment.version if judgment else 0
+
+
 def judge_practice(appraisal, acronym: str, code: str, value: str, user) -> None:
     catalog = load_catalog(appraisal.variant)
+    practice = catalog.practice(acronym, code)
+    field = "specific_practice" if code.startswith("SP") else "generic_practice"
     services.practice_judgment_set(
+        expected_version=_version(
+            PracticeJudgment,
+            appraisal,
+            process_area=catalog.process_areas[acronym],
+            **{field: practice},
+        ),
         appraisal=appraisal,
         process_area=catalog.process_areas[acronym],
         practice=catalog.practice(acronym, code),
@@ -136,7 +155,15 @@ def judge_practice(appraisal, acronym: str, code: str, value: str, user) -> None
 
 def judge_goal(appraisal, acronym: str, goal: str, rating: str, user) -> None:
     catalog = load_catalog(appraisal.variant)
+    goal_obj = catalog.goal(acronym, goal)
+    field = "specific_goal" if goal.startswith("SG") else "generic_goal"
     services.goal_judgment_set(
+        expected_version=_version(
+            GoalJudgment,
+            appraisal,
+            process_area=catalog.process_areas[acronym],
+            **{field: goal_obj},
+        ),
         appraisal=appraisal,
         process_area=catalog.process_areas[acronym],
         goal=catalog.goal(acronym, goal),

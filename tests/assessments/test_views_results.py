@@ -37,11 +37,11 @@ def ranged(org, base_variant):
 
 
 def practice_post(**fields) -> dict:
-    return {"process_area": "CM", "practice": "SP 2.1", "value": "LI", **fields}
+    return {"process_area": "CM", "practice": "SP 2.1", "value": "LI", "version": 0, **fields}
 
 
 def goal_post(**fields) -> dict:
-    return {"process_area": "REQM", "goal": "SG 1", "rating": "unsatisfied", **fields}
+    return {"process_area": "REQM", "goal": "SG 1", "rating": "unsatisfied", "version": 0, **fields}
 
 
 # --- Reading ------------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ def rated(appraisal: Appraisal, lead, team_member) -> Appraisal:
     rate_cell(appraisal, "hosting", "CM", "SP 1.1", "PI", team_member)
     rate_cell(appraisal, "desk", "CM", "SP 1.2", "LI", team_member)
     services.practice_judgment_set(
+        expected_version=0,
         appraisal=appraisal,
         process_area=catalog.process_areas["CM"],
         practice=catalog.practice("CM", "SP 1.1"),

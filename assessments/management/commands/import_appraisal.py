@@ -8,8 +8,10 @@ import zipfile
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+import audit
 from assessments.exchange import ExchangeError, import_appraisal, load_exchange_file
 from assessments.models import Organisation
+from audit.models import AuditAction
 
 UNKNOWN_ORGANISATION = "No organisation has the slug {slug!r}."
 UNKNOWN_USER = "No user is called {username!r}."
@@ -57,6 +59,13 @@ class Command(BaseCommand):
             count = len(error.messages)
             heading = NOTHING_IMPORTED.format(count=count, s="" if count == 1 else "s", file=file)
             raise CommandError("\n  ".join([heading, *error.messages])) from None
+        audit.record(
+            None,
+            AuditAction.IMPORTED,
+            organisation=appraisal.organisation,
+            target=f"{appraisal.name} (command)",
+            actor=importer,
+        )
         self.stdout.write(
             f"Imported {appraisal.name} ({appraisal.code}) into {appraisal.organisation}: "
             f"{appraisal.instances.count()} instances, "
