@@ -17,4 +17,5 @@ urlpatterns = [
     path("catalog/", include("models_catalog.urls")),
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
+    path("", include("improvement.urls")),
 ]
