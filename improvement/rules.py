@@ -28,7 +28,7 @@ SETTLED = frozenset({DEPLOYED, VERIFIED, DROPPED})
 # Counted as done in a PA's progress.
 DONE = frozenset({DEPLOYED, VERIFIED})
 
-PRIORITY_LOWEST = 9
+PRIORITY_HIGHEST, PRIORITY_LOWEST = 1, 9
 GOOD_PRACTICE_VALUES = frozenset({"FI", "LI"})
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Appraisal, Finding, Role
+from improvement.models import ChangeProposal, ImprovementAction
 from tests.conftest import rate_cell
 
 V, T, L, A = Role.VIEWER, Role.TEAM_MEMBER, Role.LEAD_APPRAISER, Role.ORG_ADMIN
@@ -72,6 +73,31 @@ MATRIX: dict[str, tuple] = {
     "reports:findings": (lambda c: {"code": c["code"]}, V, None, False),
     "reports:findings_pdf": (lambda c: {"code": c["code"]}, V, None, False),
     "reports:findings_xlsx": (lambda c: {"code": c["code"]}, V, None, False),
+    # The improvement cycle (improvement/README.md). An action's owner may also move its status
+    # whatever their role: tests/improvement/test_views_actions.py checks that.
+    "improvement:plan": (lambda c: {"org": c["org"]}, V, None, False),
+    "improvement:plan_pdf": (lambda c: {"org": c["org"]}, V, None, False),
+    "improvement:plan_xlsx": (lambda c: {"org": c["org"]}, V, None, False),
+    "improvement:action_create": (lambda c: {"org": c["org"]}, T, T, False),
+    "improvement:action": (lambda c: {"org": c["org"], "action": c["action"]}, V, None, False),
+    "improvement:action_edit": (lambda c: {"org": c["org"], "action": c["action"]}, T, T, False),
+    "improvement:action_status": (
+        lambda c: {"org": c["org"], "action": c["action"]},
+        None,
+        T,
+        False,
+    ),
+    "improvement:proposals": (lambda c: {"org": c["org"]}, V, V, False),
+    "improvement:proposal_triage": (
+        lambda c: {"org": c["org"], "pk": c["proposal"]},
+        None,
+        L,
+        False,
+    ),
+    "improvement:trend": (lambda c: {"org": c["org"]}, V, None, False),
+    "improvement:compare": (lambda c: {"code": c["code"]}, V, None, False),
+    # Starting the next appraisal reads a final appraisal and never changes it.
+    "improvement:next_appraisal": (lambda c: {"code": c["code"]}, L, L, False),
 }
 # The catalog is the same for every signed-in user: only anonymous access is refused.
 CATALOG_URLS = {
@@ -106,7 +132,7 @@ def test_every_url_is_in_the_matrix():
     names = {
         n
         for n in _url_names(get_resolver().url_patterns)
-        if n.split(":")[0] in ("assessments", "reports", "models_catalog")
+        if n.split(":")[0] in ("assessments", "reports", "models_catalog", "improvement")
     }
     assert names - set(MATRIX) - set(CATALOG_URLS) == set()
 
@@ -121,7 +147,18 @@ def context(appraisal, viewer, team_member, lead, org_admin, outsider):
         author=lead,
     )
     rate_cell(appraisal, "desk", "REQM", "SP 1.1", "FI", team_member)
+    action = ImprovementAction.objects.create(
+        organisation=appraisal.organisation, title="Write a policy", owner=team_member
+    )
+    proposal = ChangeProposal.objects.create(
+        organisation=appraisal.organisation,
+        title="Weekly reviews",
+        text="Review incidents weekly.",
+        process_area=appraisal.scope_items.first().process_area,
+    )
     return {
+        "action": action.code,
+        "proposal": proposal.pk,
         "org": appraisal.organisation.slug,
         "code": appraisal.code,
         "instance": appraisal.instances.get(key="desk").pk,

@@ -14,6 +14,7 @@ from assessments.access import appraisal_for
 from assessments.engine_input import AppraisalState, load_appraisal_state
 from assessments.forms import CellForm, FindingForm
 from assessments.models import Characterization, Finding, Role, Value
+from improvement.selectors import previous_values
 
 
 def practice_slug(code: str) -> str:
@@ -59,6 +60,16 @@ def _grid_rows(state: AppraisalState, acronym: str) -> list[dict]:
     return rows
 
 
+def _with_previous(rows: list[dict], appraisal, acronym: str) -> list[dict]:
+    """Each cell's value in the appraisal this one follows, if any: the grid's quiet "prev:"
+    hint of the improvement cycle. One query."""
+    previous = previous_values(appraisal)
+    for row in rows:
+        for cell in row["cells"]:
+            cell["previous"] = previous.get((cell["instance"].key, acronym, row["code"]), "")
+    return rows
+
+
 def _practice_choices(state: AppraisalState, acronym: str) -> list[tuple[str, str]]:
     result = state.results.process_areas[acronym]
     return [
@@ -85,7 +96,7 @@ def rate_pa(request: HttpRequest, code, acronym: str) -> HttpResponse:
             "pa": pa,
             "pa_result": state.results.process_areas[acronym],
             "instances": state.coverage.get(acronym, []),
-            "rows": _grid_rows(state, acronym),
+            "rows": _with_previous(_grid_rows(state, acronym), appraisal, acronym),
             "progress": state.progress[acronym],
             "total": state.total_progress,
             "previous_pa": in_scope[index - 1] if index > 0 else None,
