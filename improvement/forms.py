@@ -77,6 +77,9 @@ class PlanFilterForm(forms.Form):
 
     def __init__(self, *args, owners=(), process_areas=(), **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("status", "process_area", "owner"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["overdue"].widget.attrs["class"] = "form-check-input"
         self.fields["status"].choices = [("", "Any status"), *ImprovementAction.Status.choices]
         self.fields["process_area"].choices = [("", "Any process area")] + [
             (acr, f"{acr} {name}") for acr, name in process_areas

@@ -99,6 +99,12 @@ class ImprovementAction(models.Model):
     def priority(self) -> int:
         return self.priority_override or self.default_priority
 
+    @property
+    def owner_name(self) -> str:
+        if self.owner is None:
+            return ""
+        return self.owner.get_full_name() or self.owner.username
+
 
 class ActionTarget(PracticeRef):
     """A PA an action addresses, optionally narrowed to a goal or a practice of it."""

@@ -178,7 +178,7 @@ def plan(organisation: Organisation, *, filters: Filters, today: datetime.date) 
 
 
 # Timeline geometry, in viewBox units (the SVG scales to the page width).
-TL_LEFT, TL_RIGHT, TL_TOP, TL_ROW, TL_AXIS = 230, 20, 30, 22, 30
+TL_LEFT, TL_RIGHT, TL_TOP, TL_ROW, TL_AXIS = 230, 50, 30, 22, 30
 TL_WIDTH = 900
 STATUS_COLOURS = {
     rules.PROPOSED: "#adb5bd",
@@ -324,7 +324,11 @@ def comparison(old: Appraisal, new: Appraisal) -> dict[str, Any]:
                 "maturity_level": levels.get(acronym),
                 "from": pa["from"],
                 "to": pa["to"],
-                "way": cl_way if cl_way != compare.CHANGED else rating_way,
+                "way": "unchanged"
+                if pa["from"] == pa["to"]
+                else cl_way
+                if cl_way != compare.CHANGED
+                else rating_way,
                 "goals": [
                     (code, old_v, new_v, compare.classify("rating", old_v, new_v))
                     for code, (old_v, new_v) in pa["goals"].items()
