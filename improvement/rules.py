@@ -29,6 +29,8 @@ SETTLED = frozenset({DEPLOYED, VERIFIED, DROPPED})
 DONE = frozenset({DEPLOYED, VERIFIED})
 
 PRIORITY_HIGHEST, PRIORITY_LOWEST = 1, 9
+OVERDUE_KIND, DUE_SOON_KIND = "overdue", "due_soon"
+REMIND_DAYS = 7
 GOOD_PRACTICE_VALUES = frozenset({"FI", "LI"})
 
 
@@ -41,15 +43,15 @@ def is_overdue(status: str, due_date: datetime.date | None, today: datetime.date
 
 
 def reminder_kind(
-    status: str, due_date: datetime.date | None, today: datetime.date, *, days: int = 7
+    status: str, due_date: datetime.date | None, today: datetime.date, *, days: int = REMIND_DAYS
 ) -> str | None:
     """ "overdue", "due_soon" (due within `days` days, today included) or None."""
     if due_date is None or status in SETTLED:
         return None
     if due_date < today:
-        return "overdue"
+        return OVERDUE_KIND
     if due_date <= today + datetime.timedelta(days=days):
-        return "due_soon"
+        return DUE_SOON_KIND
     return None
 
 
