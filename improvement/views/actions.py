@@ -44,10 +44,12 @@ def _finding_choices(appraisal: Appraisal | None) -> list[tuple[str, str]]:
     findings = Finding.objects.filter(
         appraisal=appraisal, kind=Finding.Kind.WEAKNESS
     ).select_related("process_area", "specific_practice__goal", "generic_practice__generic_goal")
-    return [
-        (str(f.pk), f"{f.process_area.acronym} {f.practice_code}: {f.text[:80]}".replace("  ", " "))
-        for f in findings
-    ]
+    return [(str(f.pk), _finding_label(f)) for f in findings]
+
+
+def _finding_label(finding: Finding) -> str:
+    where = f"{finding.process_area.acronym} {finding.practice_code}".strip()
+    return f"{where}: {finding.text[:80]}"
 
 
 def _initial(request: HttpRequest, organisation) -> tuple[dict, Appraisal | None]:
@@ -74,7 +76,7 @@ def _initial(request: HttpRequest, organisation) -> tuple[dict, Appraisal | None
             {
                 "title": f"Address {finding.process_area.acronym} {code}".strip()
                 + f": {finding.text[:120]}",
-                "description": f"Weakness: {finding.text}",
+                "description": f"{finding.get_kind_display()}: {finding.text}",
                 "targets": f"{finding.process_area.acronym} {code}".strip(),
                 "findings": [str(finding.pk)],
                 "source": str(finding.appraisal.code),
@@ -201,8 +203,10 @@ def action_edit(request: HttpRequest, org: str, action) -> HttpResponse:
     choices = _finding_choices(source)
     known = {value for value, _ in choices}
     choices += [
-        (str(f.pk), f"{f.process_area.acronym}: {f.text[:80]}")
-        for f in action_obj.findings.select_related("process_area")
+        (str(f.pk), _finding_label(f))
+        for f in action_obj.findings.select_related(
+            "process_area", "specific_practice__goal", "generic_practice__generic_goal"
+        )
         if str(f.pk) not in known
     ]
     form = ActionForm(

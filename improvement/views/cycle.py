@@ -30,7 +30,7 @@ from improvement.targets import NO_MODEL, ResolvedTarget, parse_targets
 from improvement.trend import trend as trend_of
 from improvement.views.common import apply_errors, org_context
 
-ONE_TARGET = "Name one process area or one practice."
+ONE_TARGET = "Name one process area or one practice (not a goal)."
 DIFFERENT_CONSTELLATIONS = (
     "{other} is an appraisal of {other_c}, not {this_c}: only appraisals of the same "
     "constellation can be compared."
@@ -44,9 +44,12 @@ def _one_target(form, catalog) -> ResolvedTarget | None:
     targets, errors = parse_targets(form.cleaned_data["target"], catalog)
     for error in errors:
         form.add_error("target", error)
-    if not errors and len(targets) != 1:
+    if errors:
+        return None
+    if len(targets) != 1 or (targets[0].goal is not None and targets[0].practice is None):
         form.add_error("target", ONE_TARGET)
-    return targets[0] if not errors and len(targets) == 1 else None
+        return None
+    return targets[0]
 
 
 def proposals(request: HttpRequest, org: str) -> HttpResponse:

@@ -46,7 +46,11 @@ def test_any_member_proposes_against_a_pa_or_practice(client, before, viewer):
         {"title": "x", "text": "y", "target": "IRM SP 1.2, CM"},
     )
     assert bad.status_code == 400
-    assert "Name one process area or one practice." in bad.content.decode()
+    assert "Name one process area or one practice (not a goal)." in bad.content.decode()
+    goal = client.post(
+        proposals_url(before.organisation), {"title": "x", "text": "y", "target": "IRM SG 1"}
+    )
+    assert goal.status_code == 400
     assert ChangeProposal.objects.count() == 1
 
 
