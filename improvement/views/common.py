@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from assessments.access import ROLE_MESSAGE
 from assessments.models import Membership, Role
 from improvement.models import ImprovementAction
 from improvement.selectors import actions_queryset
@@ -27,11 +26,6 @@ def can_edit(membership: Membership) -> bool:
 def can_move(membership: Membership, action: ImprovementAction) -> bool:
     """Team members and above edit actions; the owner of an action may move its status."""
     return can_edit(membership) or action.owner_id == membership.user_id
-
-
-def require_edit(membership: Membership) -> None:
-    if not can_edit(membership):
-        raise PermissionDenied(ROLE_MESSAGE.format(org=membership.organisation))
 
 
 def apply_errors(form, error: ValidationError) -> None:

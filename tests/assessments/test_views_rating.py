@@ -203,7 +203,8 @@ def test_grid_query_count_does_not_grow(
     _add_instances_and_ratings(appraisal, team_member, extra_instances)
     client.force_login(team_member)
     url = reverse("assessments:rate_pa", args=[appraisal.code, "REQM"])
-    with django_assert_max_num_queries(20):
+    # 20 for the grid, and one for the previous appraisal's values (improvement cycle).
+    with django_assert_max_num_queries(21):
         assert client.get(url).status_code == 200
 
 
