@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("evidence.urls")),
     path("", include("audit.urls")),
+    path("", include("improvement.urls")),
 ]

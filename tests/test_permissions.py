@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Appraisal, Finding, Role
 from evidence import services as evidence_services
+from improvement.models import ChangeProposal, ImprovementAction
 from tests.conftest import link_evidence, rate_cell
 
 V, T, L, A = Role.VIEWER, Role.TEAM_MEMBER, Role.LEAD_APPRAISER, Role.ORG_ADMIN
@@ -119,6 +120,31 @@ MATRIX: dict[str, tuple] = {
     "audit:log": (lambda c: {"org": c["org"]}, A, None, False),
     "reports:findings_pdf": (lambda c: {"code": c["code"]}, V, None, False),
     "reports:findings_xlsx": (lambda c: {"code": c["code"]}, V, None, False),
+    # The improvement cycle (improvement/README.md). An action's owner may also move its status
+    # whatever their role: tests/improvement/test_views_actions.py checks that.
+    "improvement:plan": (lambda c: {"org": c["org"]}, V, None, False),
+    "improvement:plan_pdf": (lambda c: {"org": c["org"]}, V, None, False),
+    "improvement:plan_xlsx": (lambda c: {"org": c["org"]}, V, None, False),
+    "improvement:action_create": (lambda c: {"org": c["org"]}, T, T, False),
+    "improvement:action": (lambda c: {"org": c["org"], "action": c["action"]}, V, None, False),
+    "improvement:action_edit": (lambda c: {"org": c["org"], "action": c["action"]}, T, T, False),
+    "improvement:action_status": (
+        lambda c: {"org": c["org"], "action": c["action"]},
+        None,
+        T,
+        False,
+    ),
+    "improvement:proposals": (lambda c: {"org": c["org"]}, V, V, False),
+    "improvement:proposal_triage": (
+        lambda c: {"org": c["org"], "pk": c["proposal"]},
+        None,
+        L,
+        False,
+    ),
+    "improvement:trend": (lambda c: {"org": c["org"]}, V, None, False),
+    "improvement:compare": (lambda c: {"code": c["code"]}, V, None, False),
+    # Starting the next appraisal reads a final appraisal and never changes it.
+    "improvement:next_appraisal": (lambda c: {"code": c["code"]}, L, L, False),
 }
 # The catalog is the same for every signed-in user: only anonymous access is refused.
 CATALOG_URLS = {
@@ -153,7 +179,8 @@ def test_every_url_is_in_the_matrix():
     names = {
         n
         for n in _url_names(get_resolver().url_patterns)
-        if n.split(":")[0] in ("assessments", "reports", "models_catalog", "evidence", "audit")
+        if n.split(":")[0]
+        in ("assessments", "reports", "models_catalog", "evidence", "audit", "improvement")
     }
     assert names - set(MATRIX) - set(CATALOG_URLS) == set()
 
@@ -172,7 +199,18 @@ def context(appraisal, viewer, team_member, lead, org_admin, outsider):
     evidence_services.item_update(
         item=link.item, user=team_member, upload=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n%%EOF\n")
     )
+    action = ImprovementAction.objects.create(
+        organisation=appraisal.organisation, title="Write a policy", owner=team_member
+    )
+    proposal = ChangeProposal.objects.create(
+        organisation=appraisal.organisation,
+        title="Weekly reviews",
+        text="Review incidents weekly.",
+        process_area=appraisal.scope_items.first().process_area,
+    )
     return {
+        "action": action.code,
+        "proposal": proposal.pk,
         "org": appraisal.organisation.slug,
         "code": appraisal.code,
         "instance": appraisal.instances.get(key="desk").pk,

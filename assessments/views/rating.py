@@ -15,6 +15,7 @@ from assessments.engine_input import AppraisalState, load_appraisal_state
 from assessments.forms import CellForm
 from assessments.models import Characterization, Role, Value
 from assessments.views.findings import finding_form
+from improvement.selectors import previous_values
 
 
 def practice_slug(code: str) -> str:
@@ -66,6 +67,16 @@ def _grid_rows(state: AppraisalState, acronym: str) -> list[dict]:
     return rows
 
 
+def _with_previous(rows: list[dict], appraisal, acronym: str) -> list[dict]:
+    """Each cell's value in the appraisal this one follows, if any: the grid's quiet "prev:"
+    hint of the improvement cycle. One query."""
+    previous = previous_values(appraisal)
+    for row in rows:
+        for cell in row["cells"]:
+            cell["previous"] = previous.get((cell["instance"].key, acronym, row["code"]), "")
+    return rows
+
+
 @require_safe
 def rate_pa(request: HttpRequest, code, acronym: str) -> HttpResponse:
     appraisal, membership = appraisal_for(request, code)
@@ -86,7 +97,7 @@ def rate_pa(request: HttpRequest, code, acronym: str) -> HttpResponse:
             "pa": pa,
             "pa_result": state.results.process_areas[acronym],
             "instances": state.coverage.get(acronym, []),
-            "rows": _grid_rows(state, acronym),
+            "rows": _with_previous(_grid_rows(state, acronym), appraisal, acronym),
             "progress": state.progress[acronym],
             "total": state.total_progress,
             "previous_pa": in_scope[index - 1] if index > 0 else None,
