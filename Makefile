@@ -41,7 +41,7 @@ test-postgres: install system-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -r assessments models_catalog reports audit cmmisvc -c pyproject.toml
+	$(BIN)/bandit -q -r assessments models_catalog reports audit evidence improvement cmmisvc -c pyproject.toml
 
 format: install
 	$(BIN)/ruff format .

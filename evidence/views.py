@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import LOCKED_MESSAGE, AppraisalLocked, appraisal_for, organisation_for
 from assessments.engine_input import load_appraisal_state
@@ -115,6 +115,7 @@ def _saved(request, item: EvidenceItem, verb: str) -> HttpResponse:
     return redirect(item.get_absolute_url())
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @streaming_limit
 def item_create(request: HttpRequest, org: str) -> HttpResponse:
     membership = organisation_for(request, org, Role.TEAM_MEMBER)
@@ -157,6 +158,7 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @streaming_limit
 def item_edit(request: HttpRequest, org: str, item) -> HttpResponse:
     membership = organisation_for(request, org, Role.TEAM_MEMBER)
@@ -281,6 +283,7 @@ def _is_uuid(value) -> bool:
     return True
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def item_delete(request: HttpRequest, org: str, item) -> HttpResponse:
     """GET: the warning, listing where the item is linked. POST: delete it and its links."""
     membership = organisation_for(request, org, Role.TEAM_MEMBER)
@@ -366,6 +369,7 @@ def _cell_response(
     return render(request, "evidence/partials/cell_evidence.html", context, status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def cell_evidence(request: HttpRequest, code, acronym: str, instance: int, practice: str):
     """GET: the cell's linked items and a search of the library. POST: attach an item."""
     if request.method != "POST":

@@ -35,16 +35,6 @@ FILLS = {
     PENDING: PatternFill("solid", fgColor="FFD27A"),
 }
 GOAL_FILL = PatternFill("solid", fgColor="EEF1F4")
-# Text that a spreadsheet would read as a formula (or a DDE call) starts with one of these.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    """User text written as text, never as a formula: a leading quote keeps `=1+1` literal.
-
-    Private until the shared helper `reports.xlsx_safe.cell_text` is merged.
-    """
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 EVIDENCE = "Evidence"
@@ -84,10 +74,10 @@ def _summary(sheet: Worksheet, report: FindingsReport) -> None:
     else:
         result = ("Indicative equivalent maturity level", report.level)
     facts = [
-        ("Organisation", _text(a.organisation.name)),
-        ("Organisational unit", _text(a.organisational_unit)),
-        ("Sponsor", _text(a.sponsor)),
-        ("Appraisal", _text(a.name)),
+        ("Organisation", a.organisation.name),
+        ("Organisational unit", a.organisational_unit),
+        ("Sponsor", a.sponsor),
+        ("Appraisal", a.name),
         ("Model variant", a.variant.name),
         ("Constellation", str(a.variant.constellation)),
         ("Representation", a.get_representation_display()),
@@ -97,7 +87,7 @@ def _summary(sheet: Worksheet, report: FindingsReport) -> None:
         ("Start date", a.start_date),
         ("End date", a.end_date),
         ("Status", a.get_status_display()),
-        ("Team", _text("\n".join(report.team))),
+        ("Team", "\n".join(report.team)),
         result,
         ("Levels", "not an official SCAMPI A rating" if report.shows_levels else "none"),
         ("Generated", report.generated),
@@ -121,7 +111,7 @@ def _summary(sheet: Worksheet, report: FindingsReport) -> None:
         cells += [row.target] if levels else []
         cells += [row.rating_label]
         cells += [row.cl_label if row.in_scope else None] if levels else []
-        cells += [row.strengths, row.weaknesses, _text(justification.get(row.acronym, ""))]
+        cells += [row.strengths, row.weaknesses, justification.get(row.acronym, "")]
         sheet.append(cells)
     sheet.append([])
     sheet.append(["Instance", "Name", "Kind", "Process areas covered"])
@@ -243,17 +233,6 @@ def _other_characterizations(wb: Workbook, report: FindingsReport, titles: dict)
     _widths(sheet, {1: 20, 2: 8, 3: 10, 4: 8, 5: 80})
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _as_text(row) -> None:
-    """User text in the row that looks like a formula stays text (until reports.xlsx_safe)."""
-    for cell in row:
-        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-
-
 def _evidence_sheet(wb: Workbook, report: FindingsReport) -> None:
     """The evidence index: each item linked to the appraisal and where (issue 9)."""
     from evidence.selectors import evidence_index
@@ -281,20 +260,19 @@ def _evidence_sheet(wb: Workbook, report: FindingsReport) -> None:
                 "\n".join(entry.where),
             ]
         )
-        _as_text(sheet[sheet.max_row])
     _widths(sheet, {1: 40, 2: 12, 3: 14, 4: 40, 5: 10, 6: 12, 7: 20, 8: 24, 9: 60})
 
 
 def _finding_text(finding) -> str:
     """A finding as the workbook shows it: the instance where it names one, rejected findings
-    (only in a draft) marked. Never a formula: text starting with = + - @ gets a quote."""
+    (only in a draft) marked. `protect_workbook` keeps it from being read as a formula."""
     text = finding.text
     instance = getattr(finding, "instance", None)
     if instance is not None:
         text = f"[{instance.name}] {text}"
     if finding.validation == "rejected":
         text = f"{text} (rejected by the participants: {finding.validation_note})"
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return text
 
 
 def build_workbook(report: FindingsReport) -> Workbook:

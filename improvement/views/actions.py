@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import organisation_for
 from assessments.models import Appraisal, Finding, Role
@@ -137,6 +137,7 @@ def _save(request, membership, form, *, action=None, source=None) -> Improvement
         return None
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_create(request: HttpRequest, org: str) -> HttpResponse:
     membership = organisation_for(request, org, Role.TEAM_MEMBER)
     organisation = membership.organisation
@@ -187,6 +188,7 @@ def action_detail(request: HttpRequest, org: str, action) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_edit(request: HttpRequest, org: str, action) -> HttpResponse:
     membership = organisation_for(request, org, Role.TEAM_MEMBER)
     action_obj = action_or_404(membership, action)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import appraisal_for, organisation_for
 from assessments.models import Appraisal, Role
@@ -52,6 +52,7 @@ def _one_target(form, catalog) -> ResolvedTarget | None:
     return targets[0]
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def proposals(request: HttpRequest, org: str) -> HttpResponse:
     """GET: the proposals. POST: any member proposes a change against a PA or practice."""
     membership = organisation_for(request, org)
@@ -173,6 +174,7 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def next_appraisal(request: HttpRequest, code) -> HttpResponse:
     """From a final appraisal, start the next one (DESIGN §3): lead appraisers."""
     appraisal, membership = appraisal_for(request, code, Role.LEAD_APPRAISER)

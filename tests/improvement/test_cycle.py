@@ -202,8 +202,8 @@ def test_trend(client, before, after, viewer, django_assert_max_num_queries):
 
 
 def test_trend_query_count_grows_only_per_appraisal(client, before, after, viewer, base_variant):
-    """Pinned: the page's own queries, one catalog per variant, and the seven rating queries of
-    each appraisal (engine_input.load_appraisal_state)."""
+    """Pinned: the page's own queries, one catalog per variant, and the eight rating queries of
+    each appraisal (engine_input.load_appraisal_state, evidence links included)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -217,8 +217,8 @@ def test_trend_query_count_grows_only_per_appraisal(client, before, after, viewe
     make_appraisal(before.organisation, base_variant, target=2)
     with CaptureQueriesContext(connection) as three:
         client.get(url)
-    assert len(two.captured_queries) == 27
-    assert len(three.captured_queries) - len(two.captured_queries) == 7
+    assert len(two.captured_queries) == 29
+    assert len(three.captured_queries) - len(two.captured_queries) == 8
 
 
 def test_a_not_rated_level_is_not_zero(client, org, base_variant, viewer):

@@ -82,7 +82,8 @@ def test_methods_b_and_c_write_no_level(rated):
     facts = summary_facts(wb)
     assert "Indicative maturity level" not in facts and "Maturity level" not in facts
     assert facts["Result"].startswith("None: a method B appraisal")
-    assert facts["Sponsor"] == '\'=HYPERLINK("http://evil")'
+    # Written as text, exactly as typed (reports.xlsx_safe), never as a formula.
+    assert facts["Sponsor"] == '=HYPERLINK("http://evil")'
     assert all("CL" not in row and "Target" not in row for row in pa_table(wb))
     assert wb["CM"]["B2"].value is None
     values = [c for sheet in wb for row in sheet.iter_rows(values_only=True) for c in row]
