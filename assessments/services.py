@@ -22,7 +22,8 @@ from assessments.models import (
     ScopeItem,
     StatusChange,
 )
-from assessments.revision import LOCKED, begin_write
+from assessments.revision import begin_write
+from assessments.revision import bump as revision_bump
 from models_catalog.models import (
     GenericGoal,
     GenericPractice,
@@ -66,11 +67,6 @@ class Conflict(Exception):
     def __init__(self, current):
         super().__init__("Someone else changed this rating meanwhile.")
         self.current = current
-
-
-def _ensure_open(appraisal: Appraisal) -> None:
-    if appraisal.is_final:
-        raise ValidationError(LOCKED)
 
 
 def _variant_pas(variant: ModelVariant) -> list[ProcessArea]:
@@ -176,10 +172,11 @@ def appraisal_create(
     return appraisal
 
 
+@transaction.atomic
 def appraisal_update(*, appraisal: Appraisal, user=None, **fields) -> Appraisal:
     """Edit name, dates, team, the staged target, the method, evidence model, coverage policy,
     sponsor and organisational unit."""
-    _ensure_open(appraisal)
+    begin_write(appraisal)
     for name, value in fields.items():
         setattr(appraisal, name, value)
     if appraisal.representation == Appraisal.Representation.STAGED:
@@ -247,7 +244,7 @@ def instance_save(
     instance: Instance | None = None,
     user=None,
 ) -> Instance:
-    _ensure_open(appraisal)
+    begin_write(appraisal)
     variant_pas = {pa.pk for pa in _variant_pas(appraisal.variant)}
     for pa in process_areas:
         if pa.pk not in variant_pas:
@@ -266,8 +263,9 @@ def instance_save(
     return instance
 
 
+@transaction.atomic
 def instance_delete(*, instance: Instance, user=None) -> None:
-    _ensure_open(instance.appraisal)
+    begin_write(instance.appraisal)
     instance.delete()
 
 
@@ -297,6 +295,9 @@ def appraisal_set_status(*, appraisal: Appraisal, status: str, reason: str = "",
             )
     appraisal.status = status
     appraisal.save(update_fields=["status", "updated_at"])
+    # Not begin_write: reopening changes a final appraisal. The revision still rises, so the
+    # status change orders after every write that committed before it.
+    revision_bump(appraisal)
     StatusChange.objects.create(
         appraisal=appraisal, from_status=old, to_status=status, reason=reason.strip(), user=user
     )
@@ -339,8 +340,10 @@ def characterization_set(
 
     `expected_version` is the version the user's screen showed (0 for an empty cell): a save
     based on anything older raises Conflict with the current row instead of overwriting it.
+    The appraisal's status is checked on its locked row, inside the save's transaction
+    (`begin_write`), so a save racing with the move to final is refused rather than committed
+    after it.
     """
-    _ensure_open(appraisal)
     if instance.appraisal_id != appraisal.pk:
         raise ValidationError("The instance belongs to another appraisal.")
     if not instance.process_areas.filter(pk=process_area.pk).exists():
@@ -354,6 +357,7 @@ def characterization_set(
     }
     try:
         with transaction.atomic():
+            new_revision = begin_write(appraisal)
             # Lock the row so two saves of the same cell are serialised and compared.
             # order_by("pk"): the default ordering joins nullable FKs, which PostgreSQL
             # cannot lock (FOR UPDATE on the nullable side of an outer join).
@@ -373,9 +377,12 @@ def characterization_set(
                 if new is not None:
                     setattr(current, field, new.strip() if field != "value" else new)
             current.version += 1
+            current.revision = new_revision
             current.updated_by = user
             current._history_user = user
-            current.full_clean()
+            # The database enforces the one-row-per-cell constraints: a concurrent first save
+            # must end as a Conflict below, never as a message naming a constraint.
+            current.full_clean(validate_constraints=False)
             current.save()
             return current
     except IntegrityError:
