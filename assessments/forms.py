@@ -9,13 +9,12 @@ from django.contrib.auth.password_validation import validate_password
 from assessments import limits
 from assessments.limits import text_field
 from assessments.models import Appraisal, Finding, Instance, Role, ScopeItem, Value
-from assessments.services import not_applicable_refusal
+from assessments.services import DATE_ORDER, not_applicable_refusal
 from models_catalog.models import ModelVariant
 
 MEMBER_EXISTS = "{username} is already a member."
 # A message that mentions a password, not one.
 NEW_USER_NEEDS_PASSWORD = "There is no user {username}: give a password to create the account."  # nosec B105
-DATE_ORDER = "The appraisal cannot end before it starts."
 METHOD_HELP = (
     "A: levels are derived and labelled indicative (no self-appraisal is an official SCAMPI A). "
     "B and C: characterizations, goal indications and findings, no maturity or capability level."

@@ -46,6 +46,7 @@ NA_NOT_ALLOWED = (
 STAGED_NEEDS_TARGET = "A staged appraisal needs a target maturity level between 2 and {top}."
 CONTINUOUS_NEEDS_PROFILE = "A continuous appraisal needs a target capability level for a PA."
 TARGET_CL_RANGE = "The target capability level of {acronym} must be between 1 and {top}."
+DATE_ORDER = "The appraisal cannot end before it starts."
 LAST_ADMIN = "An organisation must keep at least one org admin."
 FINDINGS_NOT_VALIDATED = (
     "{count} finding{s} still without a validation outcome: record the participants' feedback "
@@ -108,6 +109,13 @@ def _validate_targets(
         raise ValidationError({"target_profile": CONTINUOUS_NEEDS_PROFILE})
 
 
+def _validate_dates(appraisal: Appraisal) -> None:
+    """End after start, said in words: the database constraint's name must not reach a user."""
+    start, end = appraisal.start_date, appraisal.end_date
+    if start and end and end < start:
+        raise ValidationError({"end_date": DATE_ORDER})
+
+
 @transaction.atomic
 def appraisal_create(
     *,
@@ -159,6 +167,7 @@ def appraisal_create(
         sponsor=sponsor,
         organisational_unit=organisational_unit,
     )
+    _validate_dates(appraisal)
     appraisal.full_clean()
     appraisal.save()
     ScopeItem.objects.bulk_create(
@@ -187,6 +196,7 @@ def appraisal_update(*, appraisal: Appraisal, user=None, **fields) -> Appraisal:
             target_profile={},
             pas=[],
         )
+    _validate_dates(appraisal)
     appraisal.full_clean()
     appraisal.save()
     return appraisal

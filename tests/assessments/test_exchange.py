@@ -1057,3 +1057,18 @@ def test_scope_items_of_an_import_match_the_file(catalog, org):
     appraisal = import_appraisal(example(), organisation=org)
 
     assert appraisal.scope_items.count() == 24  # 22 core PAs + OSM + SCON
+
+
+def test_an_end_before_the_start_is_refused_in_words_not_by_a_constraint_name(catalog, org):
+    data = example()
+    data["appraisal"]["start_date"] = "2026-10-05"
+    data["appraisal"]["end_date"] = "2026-10-01"
+    before = row_counts()
+
+    with pytest.raises(ExchangeError) as raised:
+        import_appraisal(data, organisation=org)
+
+    text = " ".join(raised.value.messages)
+    assert services.DATE_ORDER in text
+    assert "assessments_" not in text
+    assert row_counts() == before
