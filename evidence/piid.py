@@ -24,6 +24,7 @@ from assessments.engine_input import AppraisalState, load_appraisal_state
 from assessments.models import Appraisal, Characterization, Value
 from assessments.revision import begin_write
 from evidence.models import EvidenceItem, EvidenceLink
+from reports import xlsx_safe
 
 DIRECT, INDIRECT, ARTIFACTS, AFFIRMATIONS, NOTES, VALUE = (
     "Direct artifacts",
@@ -157,8 +158,6 @@ def piid_table(state: AppraisalState, acronym: str, texts: dict | None = None) -
 
 # --- Workbook ---------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _item_line(item: PiidItem) -> str:
     return f"{item.title}{URI_SEPARATOR}{item.uri}" if item.uri else item.title
@@ -190,9 +189,9 @@ def export_workbook(appraisal: Appraisal, state: AppraisalState | None = None) -
     texts = cell_texts(appraisal, state.catalog)
 
     def cell(sheet, value, *, font=None):
-        if isinstance(value, str) and (value.startswith(_FORMULA_START) or "\n" in value or font):
+        if isinstance(value, str) and (xlsx_safe.is_risky(value) or "\n" in value or font):
             out = WriteOnlyCell(sheet, value=value)
-            if value.startswith(_FORMULA_START):
+            if xlsx_safe.is_risky(value):
                 out.data_type = "s"
                 out.quotePrefix = True
             if "\n" in value:

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from improvement.selectors import Plan
+from reports import xlsx_safe
 from reports.pdf import StaticOnlyFetcher, html_to_pdf
 
 PDF_TEMPLATE = "improvement/plan_pdf.html"
@@ -26,19 +27,6 @@ COLUMNS = (
     ("Description", 50),
     ("Drop reason", 30),
 )
-# Text that a spreadsheet would read as a formula (OWASP CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _append(sheet, values: list) -> None:
-    """Append a row; text that looks like a formula is written as text, unchanged.
-
-    A private stand-in for the shared `reports.xlsx_safe.cell_text` that the hardening work adds.
-    """
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-            cell.data_type = "s"
 
 
 def plan_context(plan: Plan) -> dict:
@@ -57,7 +45,7 @@ def plan_xlsx(plan: Plan) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Improvement plan"
-    _append(sheet, [f"{plan.organisation.name}: improvement plan"])
+    sheet.append([f"{plan.organisation.name}: improvement plan"])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([f"Generated {timezone.now():%Y-%m-%d %H:%M} UTC", f"{len(plan.actions)} actions"])
     sheet.append([])
@@ -66,8 +54,7 @@ def plan_xlsx(plan: Plan) -> bytes:
         cell.font = Font(bold=True)
     for action in plan.actions:
         owner = action.owner.get_full_name() or action.owner.username if action.owner else ""
-        _append(
-            sheet,
+        sheet.append(
             [
                 action.priority,
                 action.title,
@@ -89,5 +76,6 @@ def plan_xlsx(plan: Plan) -> bytes:
         row[4].number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A5"
     buffer = BytesIO()
-    book.save(buffer)
+    # Every string may be user text: none may reach a spreadsheet as a formula.
+    xlsx_safe.protect_workbook(book).save(buffer)
     return buffer.getvalue()
