@@ -18,10 +18,12 @@ from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+import audit
 from assessments.access import LOCKED_MESSAGE, AppraisalLocked, appraisal_for, organisation_for
 from assessments.engine_input import load_appraisal_state
 from assessments.models import Appraisal, Role
 from assessments.views.rating import _cell_objects, practice_slug
+from audit.models import AuditAction
 from evidence import files, selectors, services
 from evidence.forms import AttachForm, BulkLinkForm, ItemForm, LibraryFilterForm, QuickItemForm
 from evidence.models import EvidenceItem, EvidenceLink
@@ -511,6 +513,12 @@ def item_file(request: HttpRequest, org: str, item) -> HttpResponse:
     obj = _item_or_404(membership, item)
     if not obj.file:
         raise Http404
+    audit.record(
+        request,
+        AuditAction.EVIDENCE_DOWNLOADED,
+        organisation=membership.organisation,
+        target=f"{obj.title} ({obj.file_name or 'file'})",
+    )
     response = FileResponse(
         obj.file.open("rb"),
         as_attachment=True,
@@ -529,6 +537,12 @@ def export_bundle(request: HttpRequest, code) -> HttpResponse:
     from evidence.bundle import export_bundle as write_bundle
 
     appraisal, _ = appraisal_for(request, code, Role.LEAD_APPRAISER)
+    audit.record(
+        request,
+        AuditAction.EXPORTED,
+        organisation=appraisal.organisation,
+        target=f"{appraisal.name} (bundle)",
+    )
     # FileResponse closes the buffer once sent.
     buffer = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     write_bundle(appraisal, buffer)

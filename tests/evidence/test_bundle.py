@@ -12,9 +12,11 @@ import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from assessments.exchange import ExchangeError
 from assessments.models import Appraisal
+from audit.models import AuditAction, AuditEvent
 from evidence import services
 from evidence.bundle import export_bundle, import_bundle
 from evidence.models import EvidenceItem, EvidenceLink
@@ -173,3 +175,16 @@ def test_the_commands_export_and_import_a_bundle(with_files, other_org, tmp_path
     bad.write_bytes(corrupt(path.read_bytes(), lambda d, m: m.pop("files/procedure.pdf")))
     with pytest.raises(CommandError, match="files/procedure.pdf is not in the bundle"):
         call_command("import_appraisal", str(bad), "--organisation", "globex")
+
+
+def test_the_browser_export_is_a_bundle_and_is_audited(client, with_files, lead):
+    client.force_login(lead)
+    response = client.get(reverse("evidence:export_bundle", args=[with_files.code]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.zip"')
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as bundle:
+        names = bundle.namelist()
+    assert "appraisal.json" in names
+    assert sum(name.startswith("files/") for name in names) == 2
+    event = AuditEvent.objects.get(action=AuditAction.EXPORTED)
+    assert (event.actor, event.target) == (lead, f"{with_files.name} (bundle)")

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.models import AuditAction, AuditEvent
 from evidence import files
 from evidence.models import EvidenceItem, EvidenceLink
 from tests.evidence.test_library import HTMX, cell_url
@@ -122,12 +123,20 @@ def test_download_is_an_attachment_with_nosniff_for_members_only(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
+    event = AuditEvent.objects.get(action=AuditAction.EVIDENCE_DOWNLOADED)
+    assert (event.actor, event.organisation, event.target) == (
+        viewer,
+        org,
+        "Procedure (procedure.pdf)",
+    )
 
     client.force_login(outsider)
     for slug in ("acme", "globex"):
         assert client.get(reverse("evidence:item_file", args=[slug, item.code])).status_code == 404
         for name in ("evidence:item", "evidence:item_edit", "evidence:item_delete"):
             assert client.get(reverse(name, args=[slug, item.code])).status_code == 404
+    # Refused downloads leave no event behind.
+    assert AuditEvent.objects.filter(action=AuditAction.EVIDENCE_DOWNLOADED).count() == 1
 
 
 def test_upload_and_attach_from_the_cell_panel(client, appraisal, team_member):
