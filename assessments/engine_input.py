@@ -10,8 +10,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
 from assessments import coverage as evidence_coverage
 from assessments import rating
 from assessments.models import (
@@ -23,119 +21,10 @@ from assessments.models import (
     PracticeJudgment,
     ScopeItem,
 )
-from models_catalog.models import (
-    GenericGoal,
-    GenericPractice,
-    ModelVariant,
-    ProcessArea,
-    SpecificGoal,
-    SpecificPractice,
-)
 
-
-@dataclass
-class Catalog:
-    """The variant's catalog objects, looked up by acronym and code."""
-
-    variant: ModelVariant
-    process_areas: dict[str, ProcessArea]  # acronym -> PA with `.variant_goals`
-    generic_goals: list[GenericGoal]
-    maturity_levels: tuple[int, ...]
-    capability_levels: tuple[int, ...]
-    specific_practices: dict[tuple[str, str], SpecificPractice] = field(default_factory=dict)
-    generic_practices: dict[str, GenericPractice] = field(default_factory=dict)
-    goals: dict[tuple[str, str], SpecificGoal | GenericGoal] = field(default_factory=dict)
-
-    def practice(self, acronym: str, code: str) -> SpecificPractice | GenericPractice | None:
-        if code.startswith("GP"):
-            return self.generic_practices.get(code)
-        return self.specific_practices.get((acronym, code))
-
-    def goal(self, acronym: str, code: str) -> SpecificGoal | GenericGoal | None:
-        if code.startswith("GG"):
-            return self.goals.get(("", code))
-        return self.goals.get((acronym, code))
-
-    def model_spec(self) -> rating.ModelSpec:
-        return rating.ModelSpec(
-            process_areas=tuple(
-                rating.ProcessAreaSpec(
-                    acronym=pa.acronym,
-                    maturity_level=pa.maturity_level.number,
-                    specific_goals=tuple(
-                        rating.GoalSpec(
-                            code=goal.code,
-                            practices=tuple(sp.code for sp in goal.practices.all()),
-                        )
-                        for goal in pa.variant_goals
-                    ),
-                )
-                for pa in self.process_areas.values()
-            ),
-            generic_goals=tuple(
-                rating.GenericGoalSpec(
-                    code=gg.code,
-                    capability_level=gg.capability_level.number,
-                    practices=tuple(gp.code for gp in gg.practices.all()),
-                )
-                for gg in self.generic_goals
-            ),
-            maturity_levels=self.maturity_levels,
-            capability_levels=self.capability_levels,
-        )
-
-
-def load_catalog(variant: ModelVariant) -> Catalog:
-    """Seven queries: PAs with category and level, goals, practices, GGs, GPs, both levels."""
-    constellation = variant.constellation
-    pas = (
-        ProcessArea.objects.filter(constellation=constellation)
-        .select_related("category", "maturity_level")
-        .prefetch_related(
-            Prefetch(
-                "goals",
-                queryset=SpecificGoal.objects.order_by("number").prefetch_related(
-                    Prefetch("practices", queryset=SpecificPractice.objects.order_by("number"))
-                ),
-            )
-        )
-        .order_by("acronym")
-    )
-    catalog = Catalog(
-        variant=variant,
-        process_areas={},
-        generic_goals=list(
-            GenericGoal.objects.filter(constellation=constellation)
-            .select_related("capability_level")
-            .prefetch_related(
-                Prefetch("practices", queryset=GenericPractice.objects.order_by("number"))
-            )
-            .order_by("number")
-        ),
-        maturity_levels=(),
-        capability_levels=(),
-    )
-    levels = list(
-        constellation.capability_levels.values_list("number", flat=True).order_by("number")
-    )
-    catalog.capability_levels = tuple(levels)
-    catalog.maturity_levels = tuple(
-        constellation.maturity_levels.values_list("number", flat=True).order_by("number")
-    )
-    for pa in pas:
-        if not variant.includes(pa.addition):
-            continue
-        pa.variant_goals = [g for g in pa.goals.all() if variant.includes(g.addition)]
-        catalog.process_areas[pa.acronym] = pa
-        for goal in pa.variant_goals:
-            catalog.goals[(pa.acronym, goal.code)] = goal
-            for sp in goal.practices.all():
-                catalog.specific_practices[(pa.acronym, sp.code)] = sp
-    for gg in catalog.generic_goals:
-        catalog.goals[("", gg.code)] = gg
-        for gp in gg.practices.all():
-            catalog.generic_practices[gp.code] = gp
-    return catalog
+# The catalog read model lives in models_catalog.catalog; callers may import it from here too.
+from models_catalog.catalog import Catalog, load_catalog
+from models_catalog.models import ProcessArea
 
 
 @dataclass

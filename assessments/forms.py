@@ -1,4 +1,4 @@
-"""Forms: they validate and normalise input; services apply it."""
+"""Forms: they parse and normalise input; services validate and apply it (rules: validators)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from assessments import limits
 from assessments.limits import text_field
 from assessments.models import Appraisal, Finding, Instance, Role, ScopeItem, Value
-from assessments.services import DATE_ORDER, not_applicable_refusal
+from assessments.validators import DATE_ORDER, not_applicable_refusal
 from models_catalog.models import ModelVariant
 
 MEMBER_EXISTS = "{username} is already a member."
@@ -98,30 +98,6 @@ class AppraisalCreateForm(forms.Form):
         if self.organisation and self.organisation.appraisals.filter(name=name).exists():
             raise forms.ValidationError(f"{self.organisation} already has an appraisal {name!r}.")
         return name
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("start_date")
-            and data.get("end_date")
-            and data["end_date"] < data["start_date"]
-        ):
-            self.add_error("end_date", DATE_ORDER)
-        if data.get("representation") == Appraisal.Representation.STAGED:
-            if not data.get("target_maturity_level"):
-                self.add_error("target_maturity_level", "Choose the target maturity level.")
-        elif data.get("representation") == Appraisal.Representation.CONTINUOUS:
-            variant = data.get("variant")
-            level = data.get("target_capability_level")
-            if not level:
-                self.add_error("target_capability_level", "Choose a target capability level.")
-            elif variant and level > variant.constellation.max_capability_level:
-                self.add_error(
-                    "target_capability_level",
-                    f"{variant.constellation} has capability levels up to "
-                    f"{variant.constellation.max_capability_level}.",
-                )
-        return data
 
 
 class AppraisalEditForm(forms.ModelForm):

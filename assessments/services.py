@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from assessments import validators
+
 # Findings have their own module; callers may keep using services.finding_create/_delete.
 from assessments.finding_services import finding_create, finding_delete  # noqa: F401
 from assessments.models import (
@@ -24,6 +26,23 @@ from assessments.models import (
 )
 from assessments.revision import begin_write
 from assessments.revision import bump as revision_bump
+
+# The set-up rules and their messages live in validators; callers may keep using services.X.
+from assessments.validators import (  # noqa: F401
+    CONTINUOUS_NEEDS_PROFILE,
+    DATE_ORDER,
+    NA_NEEDS_JUSTIFICATION,
+    NA_NOT_ALLOWED,
+    PA_NOT_IN_VARIANT,
+    STAGED_NEEDS_TARGET,
+    TARGET_CL_RANGE,
+    not_applicable_refusal,
+    validate_dates,
+    validate_in_variant,
+    validate_scope_item,
+    validate_targets,
+)
+from models_catalog.catalog import variant_process_areas
 from models_catalog.models import (
     GenericGoal,
     GenericPractice,
@@ -35,18 +54,8 @@ from models_catalog.models import (
 
 REOPEN_NEEDS_REASON = "Reopening a final appraisal needs a reason."
 BAD_TRANSITION = "An appraisal cannot go from {old} to {new}."
-PA_NOT_IN_VARIANT = "{acronym} is not a process area of {variant}."
 PRACTICE_NOT_IN_PA = "{code} is not a practice of {acronym}."
 INSTANCE_DOES_NOT_COVER = "{instance} does not cover {acronym}."
-NA_NEEDS_JUSTIFICATION = "Say why {acronym} is not applicable."
-NA_NOT_ALLOWED = (
-    "{acronym} may not be declared not applicable in {constellation}: "
-    "leave it out of scope instead."
-)
-STAGED_NEEDS_TARGET = "A staged appraisal needs a target maturity level between 2 and {top}."
-CONTINUOUS_NEEDS_PROFILE = "A continuous appraisal needs a target capability level for a PA."
-TARGET_CL_RANGE = "The target capability level of {acronym} must be between 1 and {top}."
-DATE_ORDER = "The appraisal cannot end before it starts."
 LAST_ADMIN = "An organisation must keep at least one org admin."
 FINDINGS_NOT_VALIDATED = (
     "{count} finding{s} still without a validation outcome: record the participants' feedback "
@@ -70,52 +79,6 @@ class Conflict(Exception):
         self.current = current
 
 
-def _variant_pas(variant: ModelVariant) -> list[ProcessArea]:
-    return [
-        pa
-        for pa in ProcessArea.objects.filter(constellation=variant.constellation).order_by(
-            "acronym"
-        )
-        if variant.includes(pa.addition)
-    ]
-
-
-def _validate_targets(
-    *,
-    variant: ModelVariant,
-    representation: str,
-    target_maturity_level: int | None,
-    target_profile: dict[str, int],
-    pas: list[ProcessArea],
-) -> None:
-    constellation = variant.constellation
-    if representation == Appraisal.Representation.STAGED:
-        top = max(constellation.maturity_levels.values_list("number", flat=True), default=5)
-        if target_maturity_level is None or not 2 <= target_maturity_level <= top:
-            raise ValidationError({"target_maturity_level": STAGED_NEEDS_TARGET.format(top=top)})
-        return
-    known = {pa.acronym for pa in pas}
-    errors = []
-    for acronym, level in sorted(target_profile.items()):
-        if acronym not in known:
-            errors.append(PA_NOT_IN_VARIANT.format(acronym=acronym, variant=variant))
-        elif not 1 <= int(level) <= constellation.max_capability_level:
-            errors.append(
-                TARGET_CL_RANGE.format(acronym=acronym, top=constellation.max_capability_level)
-            )
-    if errors:
-        raise ValidationError({"target_profile": errors})
-    if not target_profile:
-        raise ValidationError({"target_profile": CONTINUOUS_NEEDS_PROFILE})
-
-
-def _validate_dates(appraisal: Appraisal) -> None:
-    """End after start, said in words: the database constraint's name must not reach a user."""
-    start, end = appraisal.start_date, appraisal.end_date
-    if start and end and end < start:
-        raise ValidationError({"end_date": DATE_ORDER})
-
-
 @transaction.atomic
 def appraisal_create(
     *,
@@ -125,6 +88,7 @@ def appraisal_create(
     representation: str,
     target_maturity_level: int | None = None,
     target_profile: dict[str, int] | None = None,
+    target_capability_level: int | None = None,
     start_date=None,
     end_date=None,
     team: str = "",
@@ -139,18 +103,29 @@ def appraisal_create(
     """Create an appraisal and propose its scope: every PA of the variant, applicable.
 
     Staged appraisals then rate the PAs up to the target ML (DESIGN §4.0); continuous ones
-    the PAs of `target_profile`.
+    the PAs of `target_profile`, or every PA at `target_capability_level` when no profile is
+    given (the form's starting target).
     """
     target_profile = dict(target_profile or {})
-    pas = _variant_pas(variant)
+    pas = variant_process_areas(variant, goals=False)
     staged = representation == Appraisal.Representation.STAGED
-    _validate_targets(
-        variant=variant,
-        representation=representation,
-        target_maturity_level=target_maturity_level,
-        target_profile=target_profile,
-        pas=pas,
-    )
+
+    def targets() -> None:
+        profile = target_profile
+        if not staged and not profile:
+            profile = validators.uniform_profile(
+                variant=variant, level=target_capability_level, variant_pas=pas
+            )
+            target_profile.update(profile)
+        validate_targets(
+            variant=variant,
+            representation=representation,
+            target_maturity_level=target_maturity_level,
+            target_profile=profile,
+            variant_pas=pas,
+        )
+
+    validators.all_of(targets, lambda: validate_dates(start_date, end_date))
     appraisal = Appraisal(
         organisation=organisation,
         name=name,
@@ -167,7 +142,6 @@ def appraisal_create(
         sponsor=sponsor,
         organisational_unit=organisational_unit,
     )
-    _validate_dates(appraisal)
     appraisal.full_clean()
     appraisal.save()
     ScopeItem.objects.bulk_create(
@@ -188,26 +162,21 @@ def appraisal_update(*, appraisal: Appraisal, user=None, **fields) -> Appraisal:
     begin_write(appraisal)
     for name, value in fields.items():
         setattr(appraisal, name, value)
-    if appraisal.representation == Appraisal.Representation.STAGED:
-        _validate_targets(
-            variant=appraisal.variant,
-            representation=appraisal.representation,
-            target_maturity_level=appraisal.target_maturity_level,
-            target_profile={},
-            pas=[],
-        )
-    _validate_dates(appraisal)
+
+    def target() -> None:
+        if appraisal.representation == Appraisal.Representation.STAGED:
+            validate_targets(
+                variant=appraisal.variant,
+                representation=appraisal.representation,
+                target_maturity_level=appraisal.target_maturity_level,
+                target_profile={},
+                variant_pas=[],
+            )
+
+    validators.all_of(target, lambda: validate_dates(appraisal.start_date, appraisal.end_date))
     appraisal.full_clean()
     appraisal.save()
     return appraisal
-
-
-def not_applicable_refusal(process_area: ProcessArea, constellation) -> str | None:
-    """Why `process_area` may not be declared not applicable, or None when it may (DESIGN §3:
-    only PAs the catalog marks, such as SAM; any other PA left out is out of scope)."""
-    if process_area.may_be_not_applicable:
-        return None
-    return NA_NOT_ALLOWED.format(acronym=process_area.acronym, constellation=constellation)
 
 
 @transaction.atomic
@@ -222,18 +191,13 @@ def scope_item_update(
     """Declare a PA applicable, not applicable (where the catalog allows it, with a
     justification) or out of scope, and set its continuous target."""
     begin_write(item.appraisal)
-    acronym = item.process_area.acronym
-    if applicability == ScopeItem.Applicability.NOT_APPLICABLE:
-        refusal = not_applicable_refusal(item.process_area, item.appraisal.variant.constellation)
-        if refusal:
-            raise ValidationError({"applicability": refusal})
-        if not justification.strip():
-            raise ValidationError({"justification": NA_NEEDS_JUSTIFICATION.format(acronym=acronym)})
-    top = item.appraisal.variant.constellation.max_capability_level
-    if target_capability_level is not None and not 1 <= target_capability_level <= top:
-        raise ValidationError(
-            {"target_capability_level": TARGET_CL_RANGE.format(acronym=acronym, top=top)}
-        )
+    validate_scope_item(
+        process_area=item.process_area,
+        constellation=item.appraisal.variant.constellation,
+        applicability=applicability,
+        justification=justification,
+        target_capability_level=target_capability_level,
+    )
     item.applicability = applicability
     item.justification = justification.strip()
     if item.appraisal.representation == Appraisal.Representation.CONTINUOUS:
@@ -255,16 +219,12 @@ def instance_save(
     user=None,
 ) -> Instance:
     begin_write(appraisal)
-    variant_pas = {pa.pk for pa in _variant_pas(appraisal.variant)}
-    for pa in process_areas:
-        if pa.pk not in variant_pas:
-            raise ValidationError(
-                {
-                    "process_areas": PA_NOT_IN_VARIANT.format(
-                        acronym=pa.acronym, variant=appraisal.variant
-                    )
-                }
-            )
+    validate_in_variant(
+        variant=appraisal.variant,
+        process_areas=process_areas,
+        variant_pas=variant_process_areas(appraisal.variant, goals=False),
+        field="process_areas",
+    )
     instance = instance or Instance(appraisal=appraisal)
     instance.key, instance.name, instance.kind = key, name, kind
     instance.full_clean()
@@ -560,3 +520,4 @@ def _ensure_other_admin(organisation: Organisation, membership: Membership, new_
         others = organisation.memberships.filter(role=Role.ORG_ADMIN).exclude(pk=membership.pk)
         if not others.exists():
             raise ValidationError(LAST_ADMIN)
+

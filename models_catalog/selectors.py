@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from models_catalog import catalog
 from models_catalog.compare import GoalInput
 from models_catalog.models import (
     Constellation,
@@ -64,15 +65,9 @@ def generic_goals_with_practices(*, constellation: Constellation) -> list[Generi
 
 
 def variant_process_areas(*, variant: ModelVariant) -> list[ProcessArea]:
-    """The variant's PAs (core plus its additions), each with only the goals the variant has."""
-    pas = process_areas_with_practices(constellation=variant.constellation)
-    result = []
-    for pa in pas:
-        if not variant.includes(pa.addition):
-            continue
-        pa.variant_goals = [g for g in pa.goals.all() if variant.includes(g.addition)]
-        result.append(pa)
-    return result
+    """The variant's PAs (core plus its additions), each with only the goals the variant has:
+    the catalog read model's list (models_catalog.catalog), three queries."""
+    return catalog.variant_process_areas(variant)
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""What the importer checks against: the variant's catalog, and the generic checks _Reader
-builds on (a string, an integer, a choice, a list, a PA, a practice...).
+"""The generic checks _Reader builds on (a string, an integer, a choice, a list, a PA, a
+practice...); PAs and practices are looked up in the variant's catalog (models_catalog.catalog).
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import datetime
 import re
 from typing import Any
 
-from assessments import rating
 from assessments.exchange.errors import (
     BAD_CHOICE,
     BAD_DATE,
@@ -23,96 +22,13 @@ from assessments.exchange.errors import (
     UNKNOWN_KEY,
     UNKNOWN_PA,
 )
-from models_catalog.models import (
-    Constellation,
-    GenericGoal,
-    GenericPractice,
-    ModelVariant,
-    ProcessArea,
-    SpecificGoal,
-    SpecificPractice,
-)
+from models_catalog.catalog import Catalog
+from models_catalog.models import ProcessArea
 
 _KEY = re.compile(r"^[-a-zA-Z0-9_]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INVALID = object()  # a value already reported as a problem
 _REQUIRED = object()  # a key without a default: fields() reports it when missing
-
-
-class _Catalog:
-    """The variant's PAs, goals and practices by code, loaded in six queries."""
-
-    def __init__(self, constellation: Constellation, variant: ModelVariant):
-        self.variant = variant
-        self.max_maturity_level = max(
-            constellation.maturity_levels.values_list("number", flat=True), default=5
-        )
-        self.max_capability_level = constellation.max_capability_level
-        self.pas = {
-            pa.acronym: pa
-            for pa in ProcessArea.objects.filter(constellation=constellation).select_related(
-                "maturity_level"
-            )
-            if variant.includes(pa.addition)
-        }
-        self.goals: dict[tuple[str, str], SpecificGoal | GenericGoal] = {
-            (g.process_area.acronym, g.code): g
-            for g in SpecificGoal.objects.filter(
-                process_area__constellation=constellation
-            ).select_related("process_area")
-            if variant.includes(g.addition)
-        }
-        self.generic_goals = {
-            g.code: g for g in constellation.generic_goals.select_related("capability_level")
-        }
-        self.practices: dict[tuple[str, str], SpecificPractice] = {
-            (p.goal.process_area.acronym, p.code): p
-            for p in SpecificPractice.objects.filter(
-                goal__process_area__constellation=constellation
-            ).select_related("goal__process_area")
-            if variant.includes(p.goal.addition)
-        }
-        self.generic_practices = {
-            p.code: p
-            for p in GenericPractice.objects.filter(
-                generic_goal__constellation=constellation
-            ).select_related("generic_goal")
-        }
-
-    def practice(self, acronym: str, code: str) -> SpecificPractice | GenericPractice | None:
-        return self.practices.get((acronym, code)) or self.generic_practices.get(code)
-
-    def goal(self, acronym: str, code: str) -> SpecificGoal | GenericGoal | None:
-        return self.goals.get((acronym, code)) or self.generic_goals.get(code)
-
-    def specs(self, acronym: str) -> tuple[rating.ProcessAreaSpec, tuple]:
-        """The engine's view of one PA and of the generic goals, from the rows loaded."""
-        pa = self.pas[acronym]
-        goals = sorted(
-            (goal for (a, _), goal in self.goals.items() if a == acronym), key=lambda g: g.number
-        )
-        practices: dict[int, list[str]] = {}
-        for sp in self.practices.values():
-            practices.setdefault(sp.goal_id, []).append(sp.code)
-        for gp in self.generic_practices.values():
-            practices.setdefault(-gp.generic_goal_id, []).append(gp.code)
-        spec = rating.ProcessAreaSpec(
-            acronym=acronym,
-            maturity_level=pa.maturity_level.number,
-            specific_goals=tuple(
-                rating.GoalSpec(code=g.code, practices=tuple(practices.get(g.pk, ())))
-                for g in goals
-            ),
-        )
-        generic = tuple(
-            rating.GenericGoalSpec(
-                code=gg.code,
-                capability_level=gg.capability_level.number,
-                practices=tuple(practices.get(-gg.pk, ())),
-            )
-            for gg in self.generic_goals.values()
-        )
-        return spec, generic
 
 
 def _kind(value: Any) -> str:
@@ -131,7 +47,7 @@ class _Checks:
     """The generic checks of _Reader, which sets `errors` and `catalog`."""
 
     errors: list[str]
-    catalog: _Catalog | None
+    catalog: Catalog | None
 
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{where or 'document'}: {message}")

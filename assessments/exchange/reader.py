@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from assessments import finding_services, limits
-from assessments.exchange.checks import _INVALID, _KEY, _Catalog, _Checks, _kind, _path
+from assessments import finding_services, limits, validators
+from assessments.exchange.checks import _INVALID, _KEY, _Checks, _kind, _path
 from assessments.exchange.errors import (
     BAD_CHOICE,
     BAD_FORMAT,
@@ -55,6 +55,7 @@ from assessments.models import (
     PracticeJudgment,
     Value,
 )
+from models_catalog.catalog import Catalog, load_catalog
 from models_catalog.models import Constellation, ModelVariant, ProcessArea
 
 CHUNK_BYTES = 1 << 20
@@ -218,7 +219,7 @@ class _Reader(_Checks):
         self.organisation = organisation
         self.bundle_files = bundle_files
         self.errors: list[str] = []
-        self.catalog: _Catalog | None = None
+        self.catalog: Catalog | None = None
 
     # The document, section by section.
 
@@ -350,7 +351,7 @@ class _Reader(_Checks):
         level = self.integer(
             app, "target_maturity_level", where, low=2, high=high, default=None, nullable=True
         )
-        if staged and level is None:
+        if validators.staged_without_target(header["representation"], level):
             self.error("appraisal.target_maturity_level", STAGED_NEEDS_TARGET)
         header["target_maturity_level"] = level if staged else None
         continuous = header["representation"] == Appraisal.Representation.CONTINUOUS
@@ -388,7 +389,7 @@ class _Reader(_Checks):
         if variant is None:
             self.error("appraisal.additions", NO_VARIANT.format(slug=slug, additions=sorted(names)))
             return _INVALID
-        self.catalog = _Catalog(constellation, variant)
+        self.catalog = load_catalog(variant)
         return variant
 
     def read_profile(self, app: dict, *, required: bool):

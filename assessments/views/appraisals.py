@@ -52,22 +52,14 @@ def appraisal_create(request: HttpRequest, org: str) -> HttpResponse:
     form = AppraisalCreateForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        variant = data["variant"]
-        profile = {}
-        if data["representation"] == Appraisal.Representation.CONTINUOUS:
-            profile = {
-                pa.acronym: data["target_capability_level"]
-                for pa in variant.constellation.process_areas.all()
-                if variant.includes(pa.addition)
-            }
         try:
             appraisal = services.appraisal_create(
                 organisation=organisation,
                 name=data["name"],
-                variant=variant,
+                variant=data["variant"],
                 representation=data["representation"],
                 target_maturity_level=data["target_maturity_level"],
-                target_profile=profile,
+                target_capability_level=data["target_capability_level"],
                 start_date=data["start_date"],
                 end_date=data["end_date"],
                 team=data["team"],

@@ -1,0 +1,162 @@
+"""The read model of a model variant's catalog: the one place that decides which process areas,
+goals and practices a variant includes (`ModelVariant.includes`, DESIGN §2).
+
+Every caller asks here: the rating engine's adapter (`assessments.engine_input`), the importer
+(`assessments.exchange`), the services that check "the variant includes this PA"
+(`assessments.validators`) and the catalog pages (`models_catalog.selectors`). Which of the
+included PAs and practices an appraisal *requires* (its target) is the engine's rule
+(`assessments.rating.rules.scope_rating`), read from its results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from assessments import rating
+from models_catalog.models import (
+    GenericGoal,
+    GenericPractice,
+    ModelVariant,
+    ProcessArea,
+    SpecificGoal,
+    SpecificPractice,
+)
+
+
+def variant_process_areas(variant: ModelVariant, *, goals: bool = True) -> list[ProcessArea]:
+    """The variant's PAs (core plus its additions) by acronym, each with `variant_goals`: only
+    the goals the variant has, with their practices.
+
+    Three queries (PAs with constellation, category and level; goals; practices); one with
+    `goals=False`, which leaves `variant_goals` unset.
+    """
+    queryset = (
+        ProcessArea.objects.filter(constellation=variant.constellation)
+        .select_related("constellation", "category", "maturity_level")
+        .order_by("acronym")
+    )
+    if goals:
+        queryset = queryset.prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=SpecificGoal.objects.order_by("number").prefetch_related(
+                    Prefetch("practices", queryset=SpecificPractice.objects.order_by("number"))
+                ),
+            )
+        )
+    result = []
+    for pa in queryset:
+        if not variant.includes(pa.addition):
+            continue
+        if goals:
+            pa.variant_goals = [g for g in pa.goals.all() if variant.includes(g.addition)]
+        result.append(pa)
+    return result
+
+
+@dataclass
+class Catalog:
+    """The variant's catalog objects, looked up by acronym and code."""
+
+    variant: ModelVariant
+    process_areas: dict[str, ProcessArea]  # acronym -> PA with `.variant_goals`
+    generic_goals: list[GenericGoal]
+    maturity_levels: tuple[int, ...]
+    capability_levels: tuple[int, ...]
+    specific_practices: dict[tuple[str, str], SpecificPractice] = field(default_factory=dict)
+    generic_practices: dict[str, GenericPractice] = field(default_factory=dict)
+    goals: dict[tuple[str, str], SpecificGoal | GenericGoal] = field(default_factory=dict)
+
+    @property
+    def pas(self) -> dict[str, ProcessArea]:
+        """The variant's PAs by acronym: `acronym in catalog.pas` is "the variant includes it"."""
+        return self.process_areas
+
+    @property
+    def max_maturity_level(self) -> int:
+        return max(self.maturity_levels, default=5)
+
+    @property
+    def max_capability_level(self) -> int:
+        return self.variant.constellation.max_capability_level
+
+    def practice(self, acronym: str, code: str) -> SpecificPractice | GenericPractice | None:
+        if code.startswith("GP"):
+            return self.generic_practices.get(code)
+        return self.specific_practices.get((acronym, code))
+
+    def goal(self, acronym: str, code: str) -> SpecificGoal | GenericGoal | None:
+        if code.startswith("GG"):
+            return self.goals.get(("", code))
+        return self.goals.get((acronym, code))
+
+    def pa_spec(self, pa: ProcessArea) -> rating.ProcessAreaSpec:
+        return rating.ProcessAreaSpec(
+            acronym=pa.acronym,
+            maturity_level=pa.maturity_level.number,
+            specific_goals=tuple(
+                rating.GoalSpec(
+                    code=goal.code,
+                    practices=tuple(sp.code for sp in goal.practices.all()),
+                )
+                for goal in pa.variant_goals
+            ),
+        )
+
+    def generic_goal_specs(self) -> tuple[rating.GenericGoalSpec, ...]:
+        return tuple(
+            rating.GenericGoalSpec(
+                code=gg.code,
+                capability_level=gg.capability_level.number,
+                practices=tuple(gp.code for gp in gg.practices.all()),
+            )
+            for gg in self.generic_goals
+        )
+
+    def specs(self, acronym: str) -> tuple[rating.ProcessAreaSpec, tuple]:
+        """The engine's view of one PA and of the generic goals (no query)."""
+        return self.pa_spec(self.process_areas[acronym]), self.generic_goal_specs()
+
+    def model_spec(self) -> rating.ModelSpec:
+        return rating.ModelSpec(
+            process_areas=tuple(self.pa_spec(pa) for pa in self.process_areas.values()),
+            generic_goals=self.generic_goal_specs(),
+            maturity_levels=self.maturity_levels,
+            capability_levels=self.capability_levels,
+        )
+
+
+def load_catalog(variant: ModelVariant) -> Catalog:
+    """Seven queries: PAs with category and level, goals, practices, GGs, GPs, both levels."""
+    constellation = variant.constellation
+    catalog = Catalog(
+        variant=variant,
+        process_areas={},
+        generic_goals=list(
+            GenericGoal.objects.filter(constellation=constellation)
+            .select_related("capability_level")
+            .prefetch_related(
+                Prefetch("practices", queryset=GenericPractice.objects.order_by("number"))
+            )
+            .order_by("number")
+        ),
+        maturity_levels=tuple(
+            constellation.maturity_levels.values_list("number", flat=True).order_by("number")
+        ),
+        capability_levels=tuple(
+            constellation.capability_levels.values_list("number", flat=True).order_by("number")
+        ),
+    )
+    for pa in variant_process_areas(variant):
+        catalog.process_areas[pa.acronym] = pa
+        for goal in pa.variant_goals:
+            catalog.goals[(pa.acronym, goal.code)] = goal
+            for sp in goal.practices.all():
+                catalog.specific_practices[(pa.acronym, sp.code)] = sp
+    for gg in catalog.generic_goals:
+        catalog.goals[("", gg.code)] = gg
+        for gp in gg.practices.all():
+            catalog.generic_practices[gp.code] = gp
+    return catalog
