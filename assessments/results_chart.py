@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from assessments import rating
 from assessments.engine_input import AppraisalState
+from assessments.labels import CL_NOT_RATED
 
 # Pixels of the viewBox; every coordinate is an integer.
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 46, 36
@@ -26,7 +27,7 @@ STUB = 3  # height of the bar of a PA at CL0
 BAND_TOP = 14  # top of the maturity level bands and their labels
 LEGEND_WIDTH = 470  # the chart is never narrower than its legend
 HATCH = "url(#capability-chart-hatch)"  # the <pattern> in capability_chart.svg.html
-NOT_RATED_LABEL = "not rated"
+NOT_RATED_LABEL = CL_NOT_RATED
 
 FILL = {
     rating.SATISFIED: "#198754",

@@ -11,35 +11,20 @@ from __future__ import annotations
 
 from assessments import rating
 from assessments.engine_input import AppraisalState
+from assessments.labels import (
+    CL_NOT_RATED,
+    INDICATIVE_SHORT,
+    RATING_WORDS,
+    SUMMARY_BLOCKER_WORDS,
+    SUMMARY_INVALID_WORDS,
+)
 from assessments.results_chart import target_level
 
 GOAL_MARKS = {rating.SATISFIED: "+", rating.UNSATISFIED: "-", rating.NOT_RATED: "?"}
 LEGEND = "Goals: + satisfied, - unsatisfied, ? not rated yet, * settled by a team judgment."
-RATING_WORDS = {
-    rating.SATISFIED: "satisfied",
-    rating.UNSATISFIED: "unsatisfied",
-    rating.NOT_RATED: "not rated",
-    rating.NOT_APPLICABLE: "not applicable",
-    rating.OUT_OF_SCOPE: "out of scope",
-}
-BLOCKER_WORDS = {
-    rating.OUT_OF_SCOPE: "out of scope",
-    rating.UNSATISFIED: "unsatisfied",
-    rating.NOT_RATED: "not rated yet",
-    rating.NOT_REQUIRED: "needs goals the target does not rate",
-    rating.UNREACHABLE: "the model has no generic goal for the level",
-}
-INDICATIVE = "indicative, not an official SCAMPI A rating"
 NO_LEVELS = (
     "Method {method}: characterizations and goal indications only, no maturity or capability level."
 )
-CL_NOT_RATED = "not rated"  # a PA in scope whose capability level is not certain yet (§4.4)
-INVALID_WORDS = {
-    rating.INVALID_VALUE: "not an allowed value",
-    rating.NOT_REQUIRED: "not rated by the target",
-    rating.NOT_A_RANGE: "the instances leave no LI/PI range",
-    rating.NOT_FOR_REVIEW: "not a satisfied goal with LI practices",
-}
 
 
 def _goals(result: rating.PAResult) -> str:
@@ -86,7 +71,7 @@ def summary_text(state: AppraisalState) -> str:
         lines.append("Representation: continuous")
         level, label = results.equivalent_maturity_level, "Equivalent maturity level"
     if levels:
-        lines += ["", f"{label}: {level} ({names.get(level, '')}), {INDICATIVE}"]
+        lines += ["", f"{label}: {level} ({names.get(level, '')}), {INDICATIVE_SHORT}"]
     else:
         lines += ["", NO_LEVELS.format(method=appraisal.method)]
 
@@ -123,7 +108,7 @@ def summary_text(state: AppraisalState) -> str:
     if results.invalid_judgments:
         lines += ["", f"Ignored judgments: {len(results.invalid_judgments)}"]
         for judgment in results.invalid_judgments:
-            reason = INVALID_WORDS.get(judgment.reason, judgment.reason)
+            reason = SUMMARY_INVALID_WORDS.get(judgment.reason, judgment.reason)
             lines.append(f"  {judgment.process_area} {judgment.code} {judgment.value}: {reason}")
 
     if not levels:
@@ -134,7 +119,7 @@ def summary_text(state: AppraisalState) -> str:
     else:
         lines.append(f"What blocks maturity level {results.next_level}: {len(results.blockers)}")
         for blocker in results.blockers:
-            reason = BLOCKER_WORDS.get(blocker.reason, blocker.reason)
+            reason = SUMMARY_BLOCKER_WORDS.get(blocker.reason, blocker.reason)
             goals = f" ({', '.join(blocker.goals)})" if blocker.goals else ""
             failing = (
                 f"; already PI/NI: {', '.join(blocker.failing_practices)}"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from assessments import rating
 from assessments.engine_input import AppraisalState
+from assessments.results_chart import target_level
 
 if TYPE_CHECKING:
     from reports.selectors import PARow
@@ -104,8 +105,11 @@ class Chart:
         return self.top - 8
 
 
-def profile_chart(state: AppraisalState, pa_rows: list[PARow], staged_target: int | None) -> Chart:
-    """The bars of the PAs in scope and not applicable: the level reached, the target's mark."""
+def profile_chart(state: AppraisalState, pa_rows: list[PARow]) -> Chart:
+    """The bars of the PAs in scope and not applicable: the level reached, the target's mark.
+
+    The target of a PA in scope is the engine's (`results_chart.target_level`: the highest
+    required generic goal), the same as on the results page."""
     top_level = max(state.catalog.capability_levels or (5,))
     rows = [row for row in pa_rows if row.in_scope or row.rating == rating.NOT_APPLICABLE]
     left, top, step, level_height = 24.0, 16.0, 22.0, 18.0
@@ -114,12 +118,11 @@ def profile_chart(state: AppraisalState, pa_rows: list[PARow], staged_target: in
     for index, row in enumerate(rows):
         x = left + 6 + index * step
         level = row.capability_level
-        if row.target:
-            target = int(row.target.removeprefix("CL"))
-        elif staged_target and row.in_scope:
-            target = min(staged_target, rating.MATURITY_CL_CAP)
+        if row.in_scope:
+            target = target_level(state, row.acronym)
         else:
-            target = None
+            # A not applicable PA keeps the mark of the continuous target it was given.
+            target = int(row.target.removeprefix("CL")) if row.target else None
         height = level_height * (level or 0)
         bars.append(
             Bar(

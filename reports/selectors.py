@@ -16,27 +16,12 @@ from django.utils.text import slugify
 
 from assessments import finding_selectors, rating
 from assessments.engine_input import AppraisalState, load_appraisal_state
+from assessments.labels import CL_NOT_RATED, RATING_LABELS, REPORT_BLOCKER_REASONS
 from assessments.models import Appraisal, Finding, ScopeItem, StatusChange
 from models_catalog.selectors import itsm_processes
 from reports.disclosure import Disclosure, disclosure_statement
 from reports.profile_chart import Chart, profile_chart
 
-RATING_LABELS = {
-    rating.SATISFIED: "Satisfied",
-    rating.UNSATISFIED: "Unsatisfied",
-    rating.NOT_RATED: "Not rated",
-    rating.NOT_APPLICABLE: "Not applicable",
-    rating.OUT_OF_SCOPE: "Out of scope",
-}
-BLOCKER_REASONS = {
-    rating.OUT_OF_SCOPE: "out of scope",
-    rating.UNSATISFIED: "goals unsatisfied",
-    rating.NOT_RATED: "goals not rated yet",
-    rating.NOT_REQUIRED: "the target does not rate the goals this level needs",
-    rating.UNREACHABLE: "the model has no generic goal for the level",
-}
-CL_NOT_RATED = "not rated"  # a PA in scope whose capability level is not certain yet (§4.4)
-INDICATIVE = "Indicative maturity level — not an official SCAMPI A rating"
 UNRATED = "·"  # a covering instance without a value yet
 PENDING = "LI/PI?"
 # More instances than this and the practice matrices go on landscape pages.
@@ -555,7 +540,7 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         BlockerRow(
             acronym=b.process_area,
             maturity_level=b.maturity_level,
-            reason=BLOCKER_REASONS.get(b.reason, b.reason),
+            reason=REPORT_BLOCKER_REASONS.get(b.reason, b.reason),
             goals=", ".join(b.goals),
             failing=", ".join(
                 f"{code} {results.process_areas[b.process_area].practices[code].value}"
@@ -582,7 +567,7 @@ def findings_report(appraisal: Appraisal, *, state: AppraisalState | None = None
         next_level=results.next_level,
         blockers=blockers,
         pa_rows=pa_rows,
-        chart=profile_chart(state, pa_rows, appraisal.target_maturity_level),
+        chart=profile_chart(state, pa_rows),
         details=details,
         itsm_covered=itsm_covered,
         itsm_uncovered=itsm_uncovered,

@@ -2,18 +2,12 @@
 
 from django import template
 
-register = template.Library()
+from assessments import labels
 
-RATING_LABELS = {
-    "satisfied": "Satisfied",
-    "unsatisfied": "Unsatisfied",
-    "not_rated": "Not rated",
-    "not_applicable": "Not applicable",
-    "out_of_scope": "Out of scope",
-}
+register = template.Library()
 
 
 @register.filter
 def rating_label(value: str | None) -> str:
-    """'not_rated' → 'Not rated'; None reads as not rated."""
-    return RATING_LABELS.get(value or "not_rated", str(value))
+    """'not_rated' → 'Not rated'; None reads as not rated (assessments.labels)."""
+    return labels.rating_label(value)

@@ -20,25 +20,12 @@ from assessments import rating, services
 from assessments.access import appraisal_for
 from assessments.engine_input import AppraisalState, load_appraisal_state
 from assessments.forms_results import GoalJudgmentForm, PracticeJudgmentForm
+from assessments.labels import BLOCKER_REASONS, INVALID_REASONS
 from assessments.models import Appraisal, GoalJudgment, Membership, PracticeJudgment, Role
 from assessments.results_chart import target_level
 from assessments.templatetags.cmmi import rating_label
 from assessments.templatetags.results_tags import badge_class
 
-# Why the engine ignores a recorded judgment (rating.InvalidJudgment.reason), in words.
-INVALID_REASONS = {
-    rating.INVALID_VALUE: "its value is not one the rules allow",
-    rating.NOT_REQUIRED: "the appraisal's target does not rate this {what}",
-    rating.NOT_A_RANGE: "the instances no longer leave a range between LI and PI",
-    rating.NOT_FOR_REVIEW: "the goal is no longer satisfied with LI practices",
-}
-BLOCKER_REASONS = {
-    rating.OUT_OF_SCOPE: "out of scope",
-    rating.UNSATISFIED: "unsatisfied",
-    rating.NOT_RATED: "not rated yet",
-    rating.NOT_REQUIRED: "needs goals the appraisal's target does not rate",
-    rating.UNREACHABLE: "the model has no generic goal for the level",
-}
 HISTORY_LIMIT = 50
 HISTORY_ACTIONS = {"+": "recorded", "~": "changed", "-": "withdrew"}
 
