@@ -190,7 +190,7 @@ All runs (s): total {", ".join(f"{t:.2f}" for t in result["total_all"])}; floor
 How the report stays fast (docs/reports.md has the details): WeasyPrint spends about a
 millisecond per table cell on this machine and computes six pseudo-element styles per element, so
 the practice × instance matrix is not a table but, per goal, one `<pre>` of monospaced lines built
-in `reports/selectors.py` (`Grid`): {result["cells"]:,} values in {result["grid_lines"]} lines
+in `reports/selectors/rows.py` (`Grid`): {result["cells"]:,} values in {result["grid_lines"]} lines
 instead of {result["practice_rows"] * (result["instances"] + 3):,} table cells. Goal
 ratings sit inline (a float costs 0.2 s over 178 goals); the contents use a floated page number,
 not `leader()` (0.25 s) nor dotted borders (drawn dot by dot); the pending list shows value

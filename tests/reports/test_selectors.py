@@ -1,4 +1,4 @@
-"""The report's read model (reports/selectors.py), with exact values."""
+"""The report's read model (reports/selectors/), with exact values."""
 
 from __future__ import annotations
 
