@@ -7,11 +7,11 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from assessments import services
 from assessments.engine_input import load_appraisal_state
 from assessments.models import Appraisal, Characterization, Organisation, Role, ScopeItem
+from evidence import services as evidence_services
 from evidence.models import EvidenceItem, EvidenceLink
 from models_catalog.models import ModelVariant
 
@@ -46,13 +46,16 @@ def seed_demo(*, variant_slug: str = "cmmi-svc", constellation: str = "cmmi-svc-
     users = []
     for username, role, full_name in USERS:
         first, last = full_name.split()
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User.objects.create_user(
-                username=username, password=PASSWORD, first_name=first, last_name=last
-            )
-        services.membership_set(organisation=organisation, user=user, role=role)
-        users.append((user, role))
+        membership = services.member_add(
+            organisation=organisation,
+            role=role,
+            user=User.objects.filter(username=username).first(),
+            username=username,
+            password=PASSWORD,
+            first_name=first,
+            last_name=last,
+        )
+        users.append((membership.user, role))
     admin = User.objects.filter(username="admin").first()
     if admin is None:
         User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
@@ -128,7 +131,7 @@ def _demo_appraisal(organisation, variant, users) -> Appraisal:
                         updated_by=member,
                     )
                 )
-    bulk_create_with_history(rows, Characterization, default_user=member)
+    services.characterizations_seed(appraisal=appraisal, rows=rows, user=member)
     _demo_evidence(organisation, appraisal, rows, member)
     for row in rows[:: max(1, len(rows) // 40)]:
         # A few cells edited later, so the demo shows a history.
@@ -170,16 +173,16 @@ def _demo_evidence(organisation, appraisal, rows, member) -> None:
     items = {}
     for key, name, _kind in INSTANCES:
         items[key] = (
-            EvidenceItem.objects.create(
+            evidence_services.item_create(
                 organisation=organisation,
                 kind=EvidenceItem.Kind.ARTIFACT,
                 artifact_kind=EvidenceItem.ArtifactKind.DOCUMENT,
                 title=f"{name} handbook",
                 version="2026.2",
                 owner=f"{name} manager",
-                created_by=member,
+                user=member,
             ),
-            EvidenceItem.objects.create(
+            evidence_services.item_create(
                 organisation=organisation,
                 kind=EvidenceItem.Kind.AFFIRMATION,
                 affirmation_kind=EvidenceItem.AffirmationKind.INTERVIEW,
@@ -187,7 +190,7 @@ def _demo_evidence(organisation, appraisal, rows, member) -> None:
                 date=datetime.date(2026, 10, 20),
                 roles_heard="Service manager, two engineers",
                 speaks_for=name,
-                created_by=member,
+                user=member,
             ),
         )
     links = []
@@ -208,4 +211,4 @@ def _demo_evidence(organisation, appraisal, rows, member) -> None:
                     created_by=member,
                 )
             )
-    bulk_create_with_history(links, EvidenceLink, default_user=member)
+    evidence_services.links_seed(appraisal=appraisal, links=links, user=member)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history
 
 from assessments import validators
 
@@ -521,3 +523,48 @@ def _ensure_other_admin(organisation: Organisation, membership: Membership, new_
         if not others.exists():
             raise ValidationError(LAST_ADMIN)
 
+
+@transaction.atomic
+def member_add(
+    *,
+    organisation: Organisation,
+    role: str,
+    user=None,
+    username: str = "",
+    email: str = "",
+    password: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    actor=None,
+) -> Membership:
+    """Add a member with `role`; without `user`, create the account `username` first.
+
+    One transaction: a refused membership (the actor no longer an org admin) leaves no account
+    behind. The form has checked the username and the password (MemberAddForm).
+    """
+    if user is None:
+        user = get_user_model().objects.create_user(
+            username=username,
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+        )
+    return membership_set(organisation=organisation, user=user, role=role, actor=actor)
+
+
+@transaction.atomic
+def characterizations_seed(
+    *, appraisal: Appraisal, rows: list[Characterization], user
+) -> list[Characterization]:
+    """Create many new cells at once, with their history rows (the demo's bulk path).
+
+    The rows must be new cells of `appraisal`; they share one revision, raised like any other
+    write's (begin_write), so cached results and open grids see them.
+    """
+    revision = begin_write(appraisal)
+    for row in rows:
+        if row.appraisal_id != appraisal.pk or row.pk is not None:
+            raise ValidationError("Only new cells of this appraisal can be seeded.")
+        row.revision = revision
+    return bulk_create_with_history(rows, Characterization, default_user=user)

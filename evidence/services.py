@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from assessments.models import Appraisal, Instance, Organisation
 from assessments.revision import begin_write
@@ -264,3 +265,14 @@ def links_bulk_add(
                 existing.add(identity)
                 created += 1
         return created
+
+
+def links_seed(*, appraisal: Appraisal, links: list[EvidenceLink], user) -> list[EvidenceLink]:
+    """Create many new links of `appraisal` at once, with their history rows (the demo's bulk
+    path); one revision raised for all (begin_write)."""
+    with transaction.atomic():
+        begin_write(appraisal)
+        for link in links:
+            if link.appraisal_id != appraisal.pk or link.pk is not None:
+                raise ValidationError("Only new links of this appraisal can be seeded.")
+        return bulk_create_with_history(links, EvidenceLink, default_user=user)

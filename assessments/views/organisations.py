@@ -1,9 +1,7 @@
 """Organisation pages: its appraisals, and its members for org admins."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -43,20 +41,15 @@ def members(request: HttpRequest, org: str) -> HttpResponse:
     form = MemberAddForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                user = form.cleaned_data["user"]
-                if user is None:
-                    user = get_user_model().objects.create_user(
-                        username=form.cleaned_data["username"],
-                        email=form.cleaned_data["email"],
-                        password=form.cleaned_data["password"],
-                    )
-                services.membership_set(
-                    organisation=organisation,
-                    user=user,
-                    role=form.cleaned_data["role"],
-                    actor=request.user,
-                )
+            user = services.member_add(
+                organisation=organisation,
+                role=form.cleaned_data["role"],
+                user=form.cleaned_data["user"],
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                actor=request.user,
+            ).user
         except ValidationError as error:
             form.add_error(None, error)
         else:
