@@ -1,5 +1,6 @@
-"""Every word shown to users for the engine's values: rating labels, blocker reasons and why a
-judgment is ignored, for the results page, the findings report and the plain-text summary.
+"""Every word shown to users for the engine's values (rating labels, blocker reasons, why a
+judgment is ignored: results page, findings report, plain-text summary) and for the set-up
+rules (validators' refusals, the words of the database constraints).
 
 The engine (`assessments.rating`) speaks in codes; these tables turn them into words. Each
 surface keeps its own phrasing where its sentence needs it (a table cell on the page, a line of
@@ -64,6 +65,30 @@ SUMMARY_INVALID_WORDS = {  # rate_appraisal
     rating.NOT_A_RANGE: "the instances leave no LI/PI range",
     rating.NOT_FOR_REVIEW: "not a satisfied goal with LI practices",
 }
+
+
+# Refusals of the set-up rules (assessments.validators), and the words of the database
+# constraints that hold the same invariants (assessments.models), so that no user ever reads a
+# constraint's name.
+PA_NOT_IN_VARIANT = "{acronym} is not a process area of {variant}."
+STAGED_TARGET_MISSING = "Choose the target maturity level."
+STAGED_NEEDS_TARGET = "A staged appraisal needs a target maturity level between 2 and {top}."
+CONTINUOUS_NEEDS_PROFILE = "A continuous appraisal needs a target capability level for a PA."
+CONTINUOUS_LEVEL_MISSING = "Choose a target capability level."
+CAPABILITY_LEVEL_TOP = "{constellation} has capability levels up to {top}."
+TARGET_CL_RANGE = "The target capability level of {acronym} must be between 1 and {top}."
+DATE_ORDER = "The appraisal cannot end before it starts."
+NA_NEEDS_JUSTIFICATION = "Say why {acronym} is not applicable."
+NA_NOT_ALLOWED = (
+    "{acronym} may not be declared not applicable in {constellation}: "
+    "leave it out of scope instead."
+)
+
+STATUS_VALUES = "Not a status of an appraisal."
+INSTANCE_KIND_VALUES = "An instance is a service, a project or a team."
+NA_JUSTIFICATION = "Say why the process area is not applicable."
+STAGED_TARGET_RANGE = "A staged appraisal needs a target maturity level between 2 and 5."
+CL_RANGE = "A target capability level is between 1 and 5."
 
 
 def rating_label(value: str | None) -> str:

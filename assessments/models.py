@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from assessments import limits
+from assessments import labels, limits
 from assessments.limits import TextLimit
 from models_catalog.models import (
     GenericGoal,
@@ -162,6 +162,7 @@ class Appraisal(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=AppraisalStatus.values),
                 name="assessments_appraisal_status_valid",
+                violation_error_message=labels.STATUS_VALUES,
             ),
             models.CheckConstraint(
                 condition=models.Q(method__in=AppraisalMethod.values),
@@ -180,11 +181,13 @@ class Appraisal(models.Model):
                 | models.Q(end_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="assessments_appraisal_end_after_start",
+                violation_error_message=labels.DATE_ORDER,
             ),
             models.CheckConstraint(
-                condition=models.Q(representation="continuous")
+                condition=models.Q(representation=AppraisalRepresentation.CONTINUOUS)
                 | models.Q(target_maturity_level__gte=2, target_maturity_level__lte=5),
                 name="assessments_appraisal_staged_has_target",
+                violation_error_message=labels.STAGED_TARGET_RANGE,
             ),
         ]
 
@@ -228,6 +231,15 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["appraisal", "-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    from_status__in=AppraisalStatus.values, to_status__in=AppraisalStatus.values
+                ),
+                name="assessments_statuschange_statuses_valid",
+                violation_error_message=labels.STATUS_VALUES,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.appraisal}: {self.from_status} → {self.to_status}"
@@ -266,13 +278,17 @@ class ScopeItem(models.Model):
                 name="assessments_scopeitem_applicability_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(applicability="not_applicable", justification=""),
+                condition=~models.Q(
+                    applicability=ScopeItemApplicability.NOT_APPLICABLE, justification=""
+                ),
                 name="assessments_scopeitem_na_has_justification",
+                violation_error_message=labels.NA_JUSTIFICATION,
             ),
             models.CheckConstraint(
                 condition=models.Q(target_capability_level__isnull=True)
                 | models.Q(target_capability_level__gte=1, target_capability_level__lte=5),
                 name="assessments_scopeitem_target_cl_range",
+                violation_error_message=labels.CL_RANGE,
             ),
         ]
 
@@ -308,6 +324,7 @@ class Instance(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=InstanceKind.values),
                 name="assessments_instance_kind_valid",
+                violation_error_message=labels.INSTANCE_KIND_VALUES,
             ),
         ]
 
@@ -609,7 +626,7 @@ class Finding(PracticeRef):
                 name="assessments_finding_at_most_one_goal",
             ),
             models.CheckConstraint(
-                condition=~models.Q(validation="rejected", validation_note=""),
+                condition=~models.Q(validation=FindingValidation.REJECTED, validation_note=""),
                 name="assessments_finding_rejection_has_reason",
             ),
         ]

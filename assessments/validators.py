@@ -13,22 +13,21 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 
+# The messages live with every other text shown to users (labels); callers may use validators.X.
+from assessments.labels import (  # noqa: F401
+    CAPABILITY_LEVEL_TOP,
+    CONTINUOUS_LEVEL_MISSING,
+    CONTINUOUS_NEEDS_PROFILE,
+    DATE_ORDER,
+    NA_NEEDS_JUSTIFICATION,
+    NA_NOT_ALLOWED,
+    PA_NOT_IN_VARIANT,
+    STAGED_NEEDS_TARGET,
+    STAGED_TARGET_MISSING,
+    TARGET_CL_RANGE,
+)
 from assessments.models import Appraisal, ScopeItem
 from models_catalog.models import Constellation, ModelVariant, ProcessArea
-
-PA_NOT_IN_VARIANT = "{acronym} is not a process area of {variant}."
-STAGED_TARGET_MISSING = "Choose the target maturity level."
-STAGED_NEEDS_TARGET = "A staged appraisal needs a target maturity level between 2 and {top}."
-CONTINUOUS_NEEDS_PROFILE = "A continuous appraisal needs a target capability level for a PA."
-CONTINUOUS_LEVEL_MISSING = "Choose a target capability level."
-CAPABILITY_LEVEL_TOP = "{constellation} has capability levels up to {top}."
-TARGET_CL_RANGE = "The target capability level of {acronym} must be between 1 and {top}."
-DATE_ORDER = "The appraisal cannot end before it starts."
-NA_NEEDS_JUSTIFICATION = "Say why {acronym} is not applicable."
-NA_NOT_ALLOWED = (
-    "{acronym} may not be declared not applicable in {constellation}: "
-    "leave it out of scope instead."
-)
 
 # The lowest target maturity level: ML1 needs no PA (DESIGN §4.0).
 MIN_TARGET_MATURITY_LEVEL = 2
