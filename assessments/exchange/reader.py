@@ -353,6 +353,7 @@ class _Reader(_Checks):
         )
         if validators.staged_without_target(header["representation"], level):
             self.error("appraisal.target_maturity_level", STAGED_NEEDS_TARGET)
+            level = _INVALID  # reported: the scope cannot be worked out without it
         header["target_maturity_level"] = level if staged else None
         continuous = header["representation"] == Appraisal.Representation.CONTINUOUS
         header["target_profile"] = self.read_profile(app, required=continuous)
