@@ -51,12 +51,20 @@ class Catalog:
             return self.generic_practices.get(code)
         return self.specific_practices.get((acronym, code))
 
+    def code_in(self, process_area: ProcessArea, practice) -> str:
+        """The code of a practice object as a practice of this PA in the variant, else ""."""
+        if self.process_areas.get(process_area.acronym) != process_area:
+            return ""
+        code = practice.code
+        return code if self.practice(process_area.acronym, code) == practice else ""
+
     def goal(self, acronym: str, code: str) -> SpecificGoal | GenericGoal | None:
         if code.startswith("GG"):
             return self.goals.get(("", code))
         return self.goals.get((acronym, code))
 
-    def model_spec(self) -> rating.ModelSpec:
+    def model_spec(self, only: str | None = None) -> rating.ModelSpec:
+        """The engine's model; `only` an acronym: that PA alone, for `rating.rate_process_area`."""
         return rating.ModelSpec(
             process_areas=tuple(
                 rating.ProcessAreaSpec(
@@ -71,6 +79,7 @@ class Catalog:
                     ),
                 )
                 for pa in self.process_areas.values()
+                if only is None or pa.acronym == only
             ),
             generic_goals=tuple(
                 rating.GenericGoalSpec(
@@ -439,3 +448,13 @@ def load_evidence(appraisal: Appraisal, pa_by_id, code_of) -> tuple[dict, dict]:
             kinds[cell].add(evidence_coverage.link_kind(item_kind, pii))
             counts[cell] += 1
     return {cell: frozenset(k) for cell, k in kinds.items()}, dict(counts)
+
+
+def required_practices(
+    catalog: Catalog, appraisal: Appraisal, scope_items: Mapping[str, ScopeItem], acronym: str
+) -> dict[str, rating.PracticeResult]:
+    """The practices that the appraisal's scope and targets require of one PA, in grid order;
+    empty for a PA out of scope or not applicable. The engine's own rule, run on the PA alone
+    with no cell: no query."""
+    engine_input = appraisal_input(appraisal, dict(scope_items), {}, {}, {}, {}, {})
+    return rating.rate_process_area(catalog.model_spec(only=acronym), engine_input, acronym).practices

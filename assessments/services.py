@@ -38,6 +38,7 @@ BAD_TRANSITION = "An appraisal cannot go from {old} to {new}."
 PA_NOT_IN_VARIANT = "{acronym} is not a process area of {variant}."
 PRACTICE_NOT_IN_PA = "{code} is not a practice of {acronym}."
 INSTANCE_DOES_NOT_COVER = "{instance} does not cover {acronym}."
+PRACTICE_NOT_REQUIRED = "{code} is not a practice that this appraisal rates in {acronym}."
 NA_NEEDS_JUSTIFICATION = "Say why {acronym} is not applicable."
 NA_NOT_ALLOWED = (
     "{acronym} may not be declared not applicable in {constellation}: "
@@ -345,6 +346,7 @@ def characterization_set(
     user,
     value: str | None = None,
     note: str | None = None,
+    catalog=None,
 ) -> Characterization:
     """Save one cell of the rating grid; fields left None keep their current content.
 
@@ -352,13 +354,27 @@ def characterization_set(
     based on anything older raises Conflict with the current row instead of overwriting it.
     The appraisal's status is checked on its locked row, inside the save's transaction
     (`begin_write`), so a save racing with the move to final is refused rather than committed
-    after it.
+    after it. The cell alone is validated, with a few indexed queries whatever the size of the
+    appraisal: the instance covers the PA, the scope and targets require the practice.
+    `catalog` (engine_input.Catalog) saves reading the catalog when the caller has it.
     """
+    from assessments.engine_input import load_catalog, required_practices
+
     if instance.appraisal_id != appraisal.pk:
         raise ValidationError("The instance belongs to another appraisal.")
     if not instance.process_areas.filter(pk=process_area.pk).exists():
         raise ValidationError(
             INSTANCE_DOES_NOT_COVER.format(instance=instance, acronym=process_area.acronym)
+        )
+    catalog = catalog or load_catalog(appraisal.variant)
+    code = catalog.code_in(process_area, practice)
+    scope = ScopeItem.objects.filter(appraisal=appraisal, process_area=process_area).first()
+    scope_items = {process_area.acronym: scope} if scope else {}
+    if not code or code not in required_practices(
+        catalog, appraisal, scope_items, process_area.acronym
+    ):
+        raise ValidationError(
+            PRACTICE_NOT_REQUIRED.format(code=code or practice, acronym=process_area.acronym)
         )
     lookup = {
         "sampled_instance": instance,
