@@ -457,4 +457,6 @@ def required_practices(
     empty for a PA out of scope or not applicable. The engine's own rule, run on the PA alone
     with no cell: no query."""
     engine_input = appraisal_input(appraisal, dict(scope_items), {}, {}, {}, {}, {})
-    return rating.rate_process_area(catalog.model_spec(only=acronym), engine_input, acronym).practices
+    return rating.rate_process_area(
+        catalog.model_spec(only=acronym), engine_input, acronym
+    ).practices

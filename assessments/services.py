@@ -336,6 +336,16 @@ class CharacterizationChange:
     note: str
 
 
+_CELL_KEYS = [
+    "appraisal",
+    "sampled_instance",
+    "process_area",
+    "specific_practice",
+    "generic_practice",
+    "updated_by",
+]
+
+
 def characterization_set(
     *,
     appraisal: Appraisal,
@@ -408,7 +418,9 @@ def characterization_set(
             current._history_user = user
             # The database enforces the one-row-per-cell constraints: a concurrent first save
             # must end as a Conflict below, never as a message naming a constraint.
-            current.full_clean(validate_constraints=False)
+            # The foreign keys were checked above or come from locked rows: validate the value
+            # and the note without a query per key.
+            current.full_clean(exclude=_CELL_KEYS, validate_constraints=False)
             current.save()
             return current
     except IntegrityError:
@@ -450,7 +462,9 @@ def _judgment_save(
             current._history_user = user
             # Constraints are left to the database (and IntegrityError below): Django's own
             # check would answer a race with the internal constraint's name.
-            current.full_clean(validate_constraints=False)
+            # The foreign keys were checked above or come from locked rows: validate the value
+            # and the note without a query per key.
+            current.full_clean(exclude=_CELL_KEYS, validate_constraints=False)
             current.save()
             return current
     except IntegrityError:

@@ -83,6 +83,13 @@ class PAState:
     def instance(self, pk: int) -> Instance | None:
         return next((i for i in self.instances if i.pk == pk), None)
 
+    def code_of(self, row: Characterization) -> str:
+        """The practice code of one of the PA's rows, from the catalog: no query."""
+        sp_code, gp_code = _codes(self.catalog, self.acronym)
+        if row.specific_practice_id:
+            return sp_code.get(row.specific_practice_id, "")
+        return gp_code.get(row.generic_practice_id, "")
+
 
 def _scope_items(appraisal: Appraisal, catalog: Catalog) -> dict[str, ScopeItem]:
     by_id = {pa.pk: acronym for acronym, pa in catalog.process_areas.items()}
@@ -176,7 +183,10 @@ def pa_state(
     values: dict[tuple[int, str], str] = {}
     if rows:
         for row in cells.select_related("updated_by"):
-            key = (row.sampled_instance_id, code_of(row.specific_practice_id, row.generic_practice_id))
+            key = (
+                row.sampled_instance_id,
+                code_of(row.specific_practice_id, row.generic_practice_id),
+            )
             if key[0] in keys and key[1]:
                 full_rows[key] = row
                 if row.value:
@@ -198,7 +208,9 @@ def pa_state(
     goal_code = {g.pk: g.code for g in pa.variant_goals}
     gg_code = {g.pk: g.code for g in catalog.generic_goals}
     goal_judgments = {
-        goal_code.get(j.specific_goal_id, "") if j.specific_goal_id else gg_code[j.generic_goal_id]: j
+        goal_code.get(j.specific_goal_id, "")
+        if j.specific_goal_id
+        else gg_code[j.generic_goal_id]: j
         for j in GoalJudgment.objects.filter(appraisal=appraisal, process_area=pa)
         .select_related("decided_by")
         .order_by()
@@ -252,7 +264,11 @@ def _evidence(appraisal, pa, keys: dict[int, str], code_of) -> tuple[dict, dict]
         EvidenceLink.objects.filter(appraisal=appraisal, process_area=pa)
         .order_by()
         .values_list(
-            "sampled_instance_id", "specific_practice_id", "generic_practice_id", "item__kind", "pii"
+            "sampled_instance_id",
+            "specific_practice_id",
+            "generic_practice_id",
+            "item__kind",
+            "pii",
         )
     )
     for instance_id, sp_id, gp_id, item_kind, pii in links:
@@ -384,7 +400,8 @@ def cell_history(row: Characterization | None, limit: int = HISTORY_SHOWN) -> tu
     for entry, older in zip(entries, entries[1:] + [None], strict=True):
         entry.previous = older
     shown = entries[:limit]
-    earlier = row.history.count() - len(shown) if len(entries) > limit else 0
+    # Counted even when all are shown, so that the query count never depends on the history.
+    earlier = row.history.count() - len(shown)
     return shown, earlier
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_safe
@@ -154,6 +154,59 @@ def _cell_save(request: HttpRequest, code, acronym: str, instance: int, practice
     )
 
 
+@require_safe
+def grid_changes(request: HttpRequest, code, acronym: str) -> HttpResponse:
+    """The live grid's poll: 204 when nothing changed since revision `since` (the appraisal's
+    row, read anyway, carries the revision); else the PA's cells saved since, each marked with
+    who saved it, the org values, goals and progress, and the poller with the new revision."""
+    appraisal, membership = appraisal_for(request, code)
+    since = request.GET.get("since", "0")  # without it: every cell saved so far
+    if not since.isdigit():
+        return HttpResponseBadRequest("since must be a revision number (0 or more).")
+    if appraisal.revision == int(since):
+        return HttpResponse(status=204)
+    state = _state_or_404(appraisal, acronym)
+    previous = previous_values(appraisal, acronym)
+    changed = []
+    for row in grid.changed_rows(appraisal, state.pa, int(since)):
+        code_ = state.code_of(row)
+        instance = state.instance(row.sampled_instance_id)
+        if not code_ or code_ not in state.result.practices or instance is None:
+            continue
+        key = (instance.pk, code_)
+        by_other = row.updated_by_id != request.user.pk
+        changed.append(
+            {
+                "row": row,
+                "code": code_,
+                "slug": practice_slug(code_),
+                "instance": instance,
+                "evidence": state.evidence_counts.get(key, 0),
+                "uncovered": key in state.uncovered,
+                "previous": previous.get((instance.key, acronym, code_), ""),
+                "changed_by": (row.updated_by.username if row.updated_by else "someone")
+                if by_other
+                else "",
+            }
+        )
+    return render(
+        request,
+        "assessments/partials/grid_changes.html",
+        {
+            "appraisal": appraisal,
+            "pa": state.pa,
+            "changed": changed,
+            "rows": [
+                {"slug": practice_slug(c), "result": r} for c, r in state.result.practices.items()
+            ],
+            "goal_rating": state.result.goals,
+            "pa_result": state.result,
+            "progress": state.progress,
+            "total": state.total,
+        },
+    )
+
+
 def _conflict_text(current: Characterization) -> str:
     who = current.updated_by.username if current.updated_by else "someone"
     shown = current.value or "unrated"
@@ -170,4 +223,5 @@ urlpatterns = [
         cell,
         name="cell",
     ),
+    path("a/<uuid:code>/rate/<str:acronym>/changes/", grid_changes, name="grid_changes"),
 ]
