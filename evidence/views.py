@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 import audit
 from assessments.access import LOCKED_MESSAGE, AppraisalLocked, appraisal_for, organisation_for
 from assessments.engine_input import load_appraisal_state
-from assessments.selectors.grid import pa_state
 from assessments.models import Appraisal, Role
+from assessments.selectors.grid import pa_state
 from assessments.views.rating import _cell_or_404, practice_slug
 from audit.models import AuditAction
 from evidence import files, selectors, services
