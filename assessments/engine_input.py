@@ -45,6 +45,8 @@ class Catalog:
     specific_practices: dict[tuple[str, str], SpecificPractice] = field(default_factory=dict)
     generic_practices: dict[str, GenericPractice] = field(default_factory=dict)
     goals: dict[tuple[str, str], SpecificGoal | GenericGoal] = field(default_factory=dict)
+    # model_spec(only=...) by acronym: a cell save asks for every PA's (its required practices).
+    _specs: dict[str, rating.ModelSpec] = field(default_factory=dict, repr=False)
 
     def practice(self, acronym: str, code: str) -> SpecificPractice | GenericPractice | None:
         if code.startswith("GP"):
@@ -65,6 +67,13 @@ class Catalog:
 
     def model_spec(self, only: str | None = None) -> rating.ModelSpec:
         """The engine's model; `only` an acronym: that PA alone, for `rating.rate_process_area`."""
+        if only is not None:
+            if only not in self._specs:
+                self._specs[only] = self._model_spec(only)
+            return self._specs[only]
+        return self._model_spec(None)
+
+    def _model_spec(self, only: str | None) -> rating.ModelSpec:
         return rating.ModelSpec(
             process_areas=tuple(
                 rating.ProcessAreaSpec(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
 
 from assessments import coverage as evidence_coverage
 from assessments import rating
@@ -283,6 +284,10 @@ def grid_rows(state: PAState, previous: dict[tuple[str, str, str], str]) -> list
     """The required practices of the PA in goal order, each with its cells and org value;
     `previous` is improvement.selectors.previous_values (the "prev:" hint)."""
     acronym, catalog = state.acronym, state.catalog
+    # One reverse() for the page instead of one {% url %} per cell (540 in a 20-instance grid).
+    pattern = reverse(
+        "assessments:cell", args=[state.appraisal.code, acronym, 987654321, "PRACTICE"]
+    )
     rows = []
     previous_goal = None
     for code, practice_result in state.result.practices.items():
@@ -304,6 +309,9 @@ def grid_rows(state: PAState, previous: dict[tuple[str, str, str], str]) -> list
                         "evidence": state.evidence_counts.get((instance.pk, code), 0),
                         "uncovered": (instance.pk, code) in state.uncovered,
                         "previous": previous.get((instance.key, acronym, code), ""),
+                        "url": pattern.replace("987654321", str(instance.pk)).replace(
+                            "PRACTICE", practice_slug(code)
+                        ),
                     }
                     for instance in state.instances
                 ],

@@ -133,6 +133,10 @@ def test_changes_show_another_raters_save_with_their_name(client, appraisal, tea
     grid = client.get(reverse("assessments:rate_pa", args=[appraisal.code, "REQM"]))
     since = revision(appraisal)
     assert f"?since={since}" in grid.content.decode()
+    assert (
+        f'data-url="{cell_url(appraisal, key="hosting", practice="GP-2.1")}"'
+        in grid.content.decode()
+    )
     rate_cell(appraisal, "desk", "REQM", "SP 1.2", "LI", lead)
     rate_cell(appraisal, "hosting", "REQM", "SP 1.1", "FI", team_member)
     response = client.get(changes_url(appraisal, since), **HTMX)
