@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: install system-deps run test test-postgres lint format migrations-check bench demo
+.PHONY: install system-deps run test test-postgres lint format migrations-check bench bench-write demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,6 @@ migrations-check: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+bench-write: install
+	$(BIN)/python bench/bench_write.py

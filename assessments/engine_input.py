@@ -328,3 +328,15 @@ def load_evidence(appraisal: Appraisal, pa_by_id, code_of) -> tuple[dict, dict]:
             kinds[cell].add(evidence_coverage.link_kind(item_kind, pii))
             counts[cell] += 1
     return {cell: frozenset(k) for cell, k in kinds.items()}, dict(counts)
+
+
+def required_practices(
+    catalog: Catalog, appraisal: Appraisal, scope_items: Mapping[str, ScopeItem], acronym: str
+) -> dict[str, rating.PracticeResult]:
+    """The practices that the appraisal's scope and targets require of one PA, in grid order;
+    empty for a PA out of scope or not applicable. The engine's own rule, run on the PA alone
+    with no cell: no query."""
+    engine_input = appraisal_input(appraisal, dict(scope_items), {}, {}, {}, {}, {})
+    return rating.rate_process_area(
+        catalog.model_spec(only=acronym), engine_input, acronym
+    ).practices

@@ -58,6 +58,7 @@ REOPEN_NEEDS_REASON = "Reopening a final appraisal needs a reason."
 BAD_TRANSITION = "An appraisal cannot go from {old} to {new}."
 PRACTICE_NOT_IN_PA = "{code} is not a practice of {acronym}."
 INSTANCE_DOES_NOT_COVER = "{instance} does not cover {acronym}."
+PRACTICE_NOT_REQUIRED = "{code} is not a practice that this appraisal rates in {acronym}."
 LAST_ADMIN = "An organisation must keep at least one org admin."
 FINDINGS_NOT_VALIDATED = (
     "{count} finding{s} still without a validation outcome: record the participants' feedback "
@@ -297,6 +298,16 @@ class CharacterizationChange:
     note: str
 
 
+_CELL_KEYS = [
+    "appraisal",
+    "sampled_instance",
+    "process_area",
+    "specific_practice",
+    "generic_practice",
+    "updated_by",
+]
+
+
 def characterization_set(
     *,
     appraisal: Appraisal,
@@ -307,6 +318,7 @@ def characterization_set(
     user,
     value: str | None = None,
     note: str | None = None,
+    catalog=None,
 ) -> Characterization:
     """Save one cell of the rating grid; fields left None keep their current content.
 
@@ -314,13 +326,27 @@ def characterization_set(
     based on anything older raises Conflict with the current row instead of overwriting it.
     The appraisal's status is checked on its locked row, inside the save's transaction
     (`begin_write`), so a save racing with the move to final is refused rather than committed
-    after it.
+    after it. The cell alone is validated, with a few indexed queries whatever the size of the
+    appraisal: the instance covers the PA, the scope and targets require the practice.
+    `catalog` (engine_input.Catalog) saves reading the catalog when the caller has it.
     """
+    from assessments.engine_input import load_catalog, required_practices
+
     if instance.appraisal_id != appraisal.pk:
         raise ValidationError("The instance belongs to another appraisal.")
     if not instance.process_areas.filter(pk=process_area.pk).exists():
         raise ValidationError(
             INSTANCE_DOES_NOT_COVER.format(instance=instance, acronym=process_area.acronym)
+        )
+    catalog = catalog or load_catalog(appraisal.variant)
+    code = catalog.code_in(process_area, practice)
+    scope = ScopeItem.objects.filter(appraisal=appraisal, process_area=process_area).first()
+    scope_items = {process_area.acronym: scope} if scope else {}
+    if not code or code not in required_practices(
+        catalog, appraisal, scope_items, process_area.acronym
+    ):
+        raise ValidationError(
+            PRACTICE_NOT_REQUIRED.format(code=code or practice, acronym=process_area.acronym)
         )
     lookup = {
         "sampled_instance": instance,
@@ -354,7 +380,9 @@ def characterization_set(
             current._history_user = user
             # The database enforces the one-row-per-cell constraints: a concurrent first save
             # must end as a Conflict below, never as a message naming a constraint.
-            current.full_clean(validate_constraints=False)
+            # The foreign keys were checked above or come from locked rows: validate the value
+            # and the note without a query per key.
+            current.full_clean(exclude=_CELL_KEYS, validate_constraints=False)
             current.save()
             return current
     except IntegrityError:
@@ -396,7 +424,9 @@ def _judgment_save(
             current._history_user = user
             # Constraints are left to the database (and IntegrityError below): Django's own
             # check would answer a race with the internal constraint's name.
-            current.full_clean(validate_constraints=False)
+            # The foreign keys were checked above or come from locked rows: validate the value
+            # and the note without a query per key.
+            current.full_clean(exclude=_CELL_KEYS, validate_constraints=False)
             current.save()
             return current
     except IntegrityError:

@@ -22,7 +22,8 @@ import audit
 from assessments.access import LOCKED_MESSAGE, AppraisalLocked, appraisal_for, organisation_for
 from assessments.engine_input import load_appraisal_state
 from assessments.models import Appraisal, Role
-from assessments.views.rating import _cell_objects, practice_slug
+from assessments.selectors.grid import pa_state
+from assessments.views.rating import _cell_or_404, practice_slug
 from audit.models import AuditAction
 from evidence import files, selectors, services
 from evidence.forms import AttachForm, BulkLinkForm, ItemForm, LibraryFilterForm, QuickItemForm
@@ -316,9 +317,8 @@ def item_delete(request: HttpRequest, org: str, item) -> HttpResponse:
 
 def _cell(request, code, acronym, instance, practice, role=Role.VIEWER, write=False):
     appraisal, membership = appraisal_for(request, code, role, write=write)
-    state = load_appraisal_state(appraisal)
-    pa, code_, practice_obj, instance_obj = _cell_objects(state, acronym, instance, practice)
-    return appraisal, membership, state, pa, code_, practice_obj, instance_obj
+    target = _cell_or_404(appraisal, acronym, instance, practice)
+    return appraisal, membership, target, target.pa, target.code, target.practice, target.instance
 
 
 def _cell_response(
@@ -358,15 +358,15 @@ def _cell_response(
         "kinds": EvidenceItem.Kind.choices,
     }
     if saved:
-        # Re-rate: the cell's badge, and under an enforced policy its goal, may change.
-        state = load_appraisal_state(appraisal)
-        key = (instance.pk, pa.acronym, code)
+        # Rate the PA alone: the cell's badge, and under an enforced policy its goal, may change.
+        state = pa_state(appraisal, pa.acronym, rows=True)
+        key = (instance.pk, code)
         context.update(
             saved=True,
-            row=state.cells.get(key),
+            row=state.rows.get(key),
             evidence=state.evidence_counts.get(key, 0),
-            uncovered=key in state.uncovered_cells,
-            goal_rating=state.results.process_areas[pa.acronym].goals,
+            uncovered=key in state.uncovered,
+            goal_rating=state.result.goals,
         )
     return render(request, "evidence/partials/cell_evidence.html", context, status=status)
 

@@ -353,11 +353,15 @@ def comparison(old: Appraisal, new: Appraisal) -> dict[str, Any]:
     }
 
 
-def previous_values(appraisal: Appraisal) -> dict[tuple[str, str, str], str]:
+def previous_values(
+    appraisal: Appraisal, acronym: str | None = None
+) -> dict[tuple[str, str, str], str]:
     """{(instance key, PA, practice code): value} of the appraisal this one follows (the grid's
-    quiet "prev:" hint); empty when it follows none. One query."""
+    quiet "prev:" hint), of one PA if `acronym` is given; empty when it follows none. One
+    query."""
+    only = {"process_area__acronym": acronym} if acronym else {}
     rows = (
-        Characterization.objects.filter(appraisal__next_lineages__appraisal=appraisal)
+        Characterization.objects.filter(appraisal__next_lineages__appraisal=appraisal, **only)
         .exclude(value="")
         .order_by()
         .values_list(

@@ -68,6 +68,8 @@ class Catalog:
     specific_practices: dict[tuple[str, str], SpecificPractice] = field(default_factory=dict)
     generic_practices: dict[str, GenericPractice] = field(default_factory=dict)
     goals: dict[tuple[str, str], SpecificGoal | GenericGoal] = field(default_factory=dict)
+    # model_spec(only=...) by acronym: a cell save asks for every PA's (its required practices).
+    _specs: dict[str, rating.ModelSpec] = field(default_factory=dict, repr=False)
 
     @property
     def pas(self) -> dict[str, ProcessArea]:
@@ -86,6 +88,13 @@ class Catalog:
         if code.startswith("GP"):
             return self.generic_practices.get(code)
         return self.specific_practices.get((acronym, code))
+
+    def code_in(self, process_area: ProcessArea, practice) -> str:
+        """The code of a practice object as a practice of this PA in the variant, else ""."""
+        if self.process_areas.get(process_area.acronym) != process_area:
+            return ""
+        code = practice.code
+        return code if self.practice(process_area.acronym, code) == practice else ""
 
     def goal(self, acronym: str, code: str) -> SpecificGoal | GenericGoal | None:
         if code.startswith("GG"):
@@ -119,9 +128,21 @@ class Catalog:
         """The engine's view of one PA and of the generic goals (no query)."""
         return self.pa_spec(self.process_areas[acronym]), self.generic_goal_specs()
 
-    def model_spec(self) -> rating.ModelSpec:
+    def model_spec(self, only: str | None = None) -> rating.ModelSpec:
+        """The engine's model; `only` an acronym: that PA alone, for `rating.rate_process_area`."""
+        if only is None:
+            return self._model_spec(None)
+        if only not in self._specs:
+            self._specs[only] = self._model_spec(only)
+        return self._specs[only]
+
+    def _model_spec(self, only: str | None) -> rating.ModelSpec:
         return rating.ModelSpec(
-            process_areas=tuple(self.pa_spec(pa) for pa in self.process_areas.values()),
+            process_areas=tuple(
+                self.pa_spec(pa)
+                for pa in self.process_areas.values()
+                if only is None or pa.acronym == only
+            ),
             generic_goals=self.generic_goal_specs(),
             maturity_levels=self.maturity_levels,
             capability_levels=self.capability_levels,

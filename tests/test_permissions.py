@@ -51,6 +51,7 @@ MATRIX: dict[str, tuple] = {
         T,
         True,
     ),
+    "assessments:grid_changes": (lambda c: {"code": c["code"], "acronym": "REQM"}, V, None, False),
     "assessments:finding_add": (lambda c: {"code": c["code"], "acronym": "REQM"}, None, T, True),
     "assessments:findings": (lambda c: {"code": c["code"]}, V, None, False),
     "assessments:preliminary": (lambda c: {"code": c["code"]}, V, None, False),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0004_text_length_limits'),
+        ('assessments', '0005_characterization_pa_index'),
         ('models_catalog', '0004_correspondence_partial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -97,6 +97,8 @@ class Characterization(PracticeRef):
     class Meta:
         indexes = [
             models.Index(fields=["appraisal", "revision"], name="assessments_char_revision_idx"),
+            # The grid of one PA reads that PA's cells of the appraisal, and nothing else.
+            models.Index(fields=["appraisal", "process_area"], name="assessments_char_pa_idx"),
         ]
         ordering = [
             "appraisal",

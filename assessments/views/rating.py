@@ -4,88 +4,35 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assessments import finding_selectors, services
+from assessments import services
 from assessments.access import appraisal_for
-from assessments.engine_input import AppraisalState, load_appraisal_state
 from assessments.forms import CellForm
 from assessments.models import Characterization, Role, Value
+from assessments.selectors import grid
+from assessments.selectors.grid import CellTarget, PAState, practice_slug
 from assessments.views.findings import finding_form
 from improvement.selectors import previous_values
 
 
-def practice_slug(code: str) -> str:
-    return code.replace(" ", "-")
-
-
-def practice_code(slug: str) -> str:
-    return slug.replace("-", " ", 1)
-
-
-def _pa_or_404(state: AppraisalState, acronym: str):
-    if acronym not in state.in_scope:
+def _state_or_404(appraisal, acronym: str, **options) -> PAState:
+    state = grid.pa_state(appraisal, acronym, **options)
+    if state is None:
         raise Http404
-    return state.catalog.process_areas[acronym]
-
-
-def _grid_rows(state: AppraisalState, acronym: str) -> list[dict]:
-    """The required practices of the PA in goal order, each with its cells and org value."""
-    result = state.results.process_areas[acronym]
-    instances = state.coverage.get(acronym, [])
-    uncovered = state.uncovered_cells
-    rows = []
-    previous_goal = None
-    for code, practice_result in result.practices.items():
-        practice = state.catalog.practice(acronym, code)
-        goal = practice_result.goal
-        rows.append(
-            {
-                "code": code,
-                "slug": practice_slug(code),
-                "practice": practice,
-                "goal": goal,
-                "goal_obj": state.catalog.goal(acronym, goal),
-                "goal_rating": result.goals.get(goal),
-                "new_goal": goal != previous_goal,
-                "result": practice_result,
-                "cells": [
-                    {
-                        "instance": instance,
-                        "row": state.cells.get((instance.pk, acronym, code)),
-                        "evidence": state.evidence_counts.get((instance.pk, acronym, code), 0),
-                        "uncovered": (instance.pk, acronym, code) in uncovered,
-                    }
-                    for instance in instances
-                ],
-            }
-        )
-        previous_goal = goal
-    return rows
-
-
-def _with_previous(rows: list[dict], appraisal, acronym: str) -> list[dict]:
-    """Each cell's value in the appraisal this one follows, if any: the grid's quiet "prev:"
-    hint of the improvement cycle. One query."""
-    previous = previous_values(appraisal)
-    for row in rows:
-        for cell in row["cells"]:
-            cell["previous"] = previous.get((cell["instance"].key, acronym, row["code"]), "")
-    return rows
+    return state
 
 
 @require_safe
 def rate_pa(request: HttpRequest, code, acronym: str) -> HttpResponse:
     appraisal, membership = appraisal_for(request, code)
-    state = load_appraisal_state(appraisal)
-    pa = _pa_or_404(state, acronym)
+    state = _state_or_404(appraisal, acronym, rows=True)
     in_scope = state.in_scope
     index = in_scope.index(acronym)
     can_rate = membership.has_role(Role.TEAM_MEMBER) and not appraisal.is_final
-    finding_selectors.annotate(state)
     return render(
         request,
         "assessments/rate_pa.html",
@@ -94,37 +41,27 @@ def rate_pa(request: HttpRequest, code, acronym: str) -> HttpResponse:
             "membership": membership,
             "current_organisation": appraisal.organisation,
             "state": state,
-            "pa": pa,
-            "pa_result": state.results.process_areas[acronym],
-            "instances": state.coverage.get(acronym, []),
-            "rows": _with_previous(_grid_rows(state, acronym), appraisal, acronym),
-            "progress": state.progress[acronym],
-            "total": state.total_progress,
+            "pa": state.pa,
+            "pa_result": state.result,
+            "instances": state.instances,
+            "rows": grid.grid_rows(state, previous_values(appraisal, acronym)),
+            "progress": state.progress,
+            "total": state.total,
             "previous_pa": in_scope[index - 1] if index > 0 else None,
             "next_pa": in_scope[index + 1] if index + 1 < len(in_scope) else None,
             "can_rate": can_rate,
             "values": Value.choices,
-            "findings": state.findings_for(acronym),
+            "findings": grid.pa_findings(appraisal, acronym),
             "finding_form": finding_form(state, acronym, initial=request.GET) if can_rate else None,
         },
     )
 
 
-def _cell_objects(state: AppraisalState, acronym: str, instance_pk: int, slug: str):
-    pa = _pa_or_404(state, acronym)
-    code = practice_code(slug)
-    if code not in state.results.process_areas[acronym].practices:
+def _cell_or_404(appraisal, acronym: str, instance: int, slug: str, **options) -> CellTarget:
+    target = grid.cell_target(appraisal, acronym, instance, slug, **options)
+    if target is None:
         raise Http404
-    instance = next((i for i in state.coverage.get(acronym, []) if i.pk == instance_pk), None)
-    if instance is None:
-        raise Http404
-    return pa, code, state.catalog.practice(acronym, code), instance
-
-
-def _history(row: Characterization | None) -> list:
-    if row is None:
-        return []
-    return list(row.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    return target
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -133,28 +70,28 @@ def cell(request: HttpRequest, code, acronym: str, instance: int, practice: str)
     if request.method == "POST":
         return _cell_save(request, code, acronym, instance, practice)
     appraisal, membership = appraisal_for(request, code)
-    state = load_appraisal_state(appraisal)
-    pa, code_, practice_obj, instance_obj = _cell_objects(state, acronym, instance, practice)
-    row = state.cells.get((instance_obj.pk, acronym, code_))
+    target = _cell_or_404(appraisal, acronym, instance, practice)
     return render(
         request,
         "assessments/partials/cell_panel.html",
-        _cell_context(appraisal, membership, pa, code_, practice_obj, instance_obj, row),
+        _cell_context(appraisal, membership, target, target.row),
     )
 
 
-def _cell_context(appraisal, membership, pa, code, practice, instance, row, **extra) -> dict:
+def _cell_context(appraisal, membership, target: CellTarget, row, **extra) -> dict:
+    history, earlier = grid.cell_history(row)
     return {
         "appraisal": appraisal,
-        "pa": pa,
-        "code": code,
-        "slug": practice_slug(code),
-        "practice": practice,
-        "instance": instance,
+        "pa": target.pa,
+        "code": target.code,
+        "slug": practice_slug(target.code),
+        "practice": target.practice,
+        "instance": target.instance,
         "row": row,
         "can_rate": membership.has_role(Role.TEAM_MEMBER) and not appraisal.is_final,
         "values": Value.choices,
-        "history": _history(row),
+        "history": history,
+        "earlier": earlier,
         "form": extra.pop("form", None),
         **extra,
     }
@@ -162,23 +99,23 @@ def _cell_context(appraisal, membership, pa, code, practice, instance, row, **ex
 
 def _cell_save(request: HttpRequest, code, acronym: str, instance: int, practice: str):
     appraisal, membership = appraisal_for(request, code, Role.TEAM_MEMBER, write=True)
-    state = load_appraisal_state(appraisal)
-    pa, code_, practice_obj, instance_obj = _cell_objects(state, acronym, instance, practice)
+    target = _cell_or_404(appraisal, acronym, instance, practice)
     form = CellForm(request.POST)
     conflict = None
     status = 200
-    row = state.cells.get((instance_obj.pk, acronym, code_))
+    row = target.row
     if not form.is_valid():
         status = 400
     else:
         try:
             row = services.characterization_set(
                 appraisal=appraisal,
-                instance=instance_obj,
-                process_area=pa,
-                practice=practice_obj,
+                instance=target.instance,
+                process_area=target.pa,
+                practice=target.practice,
                 expected_version=form.cleaned_data["version"],
                 user=request.user,
+                catalog=target.catalog,
                 **form.changes(),
             )
         except services.Conflict as error:
@@ -188,38 +125,85 @@ def _cell_save(request: HttpRequest, code, acronym: str, instance: int, practice
             status = 400
     if not request.htmx:
         if status == 200:
-            messages.success(request, f"{acronym} {code_} for {instance_obj.name} saved.")
+            messages.success(request, f"{acronym} {target.code} for {target.instance.name} saved.")
         else:
             messages.error(request, _conflict_text(conflict) if conflict else "Not saved.")
         return redirect("assessments:rate_pa", code=appraisal.code, acronym=acronym)
-    # Re-rate so the org-level value and the progress bars reflect the save.
-    state = load_appraisal_state(appraisal, catalog=state.catalog)
+    # Rate the PA alone so the org-level value, the goals and the progress reflect the save.
+    state = _state_or_404(appraisal, acronym, catalog=target.catalog)
+    key = (target.instance.pk, target.code)
     return render(
         request,
         "assessments/partials/cell_saved.html",
         {
             **_cell_context(
-                appraisal,
-                membership,
-                pa,
-                code_,
-                practice_obj,
-                instance_obj,
-                row,
-                form=form if status == 400 else None,
+                appraisal, membership, target, row, form=form if status == 400 else None
             ),
             "conflict": conflict,
             "conflict_text": _conflict_text(conflict) if conflict else "",
             "from_panel": request.POST.get("panel") == "1",
-            "practice_result": state.results.process_areas[acronym].practices[code_],
-            "goal_rating": state.results.process_areas[acronym].goals,
-            "progress": state.progress[acronym],
-            "total": state.total_progress,
+            "practice_result": state.result.practices[target.code],
+            "goal_rating": state.result.goals,
+            "progress": state.progress,
+            "total": state.total,
             "can_rate": True,
-            "evidence": state.evidence_counts.get((instance_obj.pk, acronym, code_), 0),
-            "uncovered": (instance_obj.pk, acronym, code_) in state.uncovered_cells,
+            "evidence": state.evidence_counts.get(key, 0),
+            "uncovered": key in state.uncovered,
         },
         status=status,
+    )
+
+
+@require_safe
+def grid_changes(request: HttpRequest, code, acronym: str) -> HttpResponse:
+    """The live grid's poll: 204 when nothing changed since revision `since` (the appraisal's
+    row, read anyway, carries the revision); else the PA's cells saved since, each marked with
+    who saved it, the org values, goals and progress, and the poller with the new revision."""
+    appraisal, membership = appraisal_for(request, code)
+    since = request.GET.get("since", "0")  # without it: every cell saved so far
+    if not since.isdigit():
+        return HttpResponseBadRequest("since must be a revision number (0 or more).")
+    if appraisal.revision == int(since):
+        return HttpResponse(status=204)
+    state = _state_or_404(appraisal, acronym)
+    previous = previous_values(appraisal, acronym)
+    changed = []
+    for row in grid.changed_rows(appraisal, state.pa, int(since)):
+        code_ = state.code_of(row)
+        instance = state.instance(row.sampled_instance_id)
+        if not code_ or code_ not in state.result.practices or instance is None:
+            continue
+        key = (instance.pk, code_)
+        by_other = row.updated_by_id != request.user.pk
+        changed.append(
+            {
+                "row": row,
+                "code": code_,
+                "slug": practice_slug(code_),
+                "instance": instance,
+                "evidence": state.evidence_counts.get(key, 0),
+                "uncovered": key in state.uncovered,
+                "previous": previous.get((instance.key, acronym, code_), ""),
+                "changed_by": (row.updated_by.username if row.updated_by else "someone")
+                if by_other
+                else "",
+            }
+        )
+    return render(
+        request,
+        "assessments/partials/grid_changes.html",
+        {
+            "appraisal": appraisal,
+            "pa": state.pa,
+            "changed": changed,
+            "rows": [
+                {"slug": practice_slug(c), "result": r} for c, r in state.result.practices.items()
+            ],
+            "goal_rating": state.result.goals,
+            "pa_result": state.result,
+            "progress": state.progress,
+            "total": state.total,
+        },
     )
 
 
@@ -239,4 +223,5 @@ urlpatterns = [
         cell,
         name="cell",
     ),
+    path("a/<uuid:code>/rate/<str:acronym>/changes/", grid_changes, name="grid_changes"),
 ]

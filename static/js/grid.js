@@ -85,6 +85,15 @@
     }
   });
 
+  // The live grid (grid_changes): a notice that another rater changed the cell open in the
+  // panel stays only while the panel's form holds an older version of it; a panel opened
+  // after the change already shows it.
+  htmx.onLoad(function (elt) {
+    if (!elt.matches || !elt.matches(".panel-notice[data-version]")) return;
+    const version = document.querySelector("#cell-panel input[name=version]");
+    if (version && Number(version.value) >= Number(elt.dataset.version)) elt.textContent = "";
+  });
+
   const first = grid.querySelector("td.cell");
   if (first) first.tabIndex = 0;
 })();
