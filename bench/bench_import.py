@@ -38,12 +38,15 @@ POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/cmmisvc_bench_import"
 
 def setup_postgres() -> None:
     """A fresh benchmark database on the local PostgreSQL, migrated."""
-    import psycopg
+    import psycopg2
 
     name = POSTGRES_URL.rsplit("/", 1)[1]
-    with psycopg.connect(POSTGRES_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    conn = psycopg2.connect(POSTGRES_URL.rsplit("/", 1)[0] + "/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
     os.environ["DJANGO_SETTINGS_MODULE"] = "cmmisvc.settings_test"
     os.environ["DEBUG"] = "false"
     os.environ["DATABASE_URL"] = POSTGRES_URL
@@ -110,9 +113,11 @@ def main() -> int:
         history = Characterization.history.filter(appraisal_id=copy.pk).count()
         assert cells == appraisal.characterizations.count() == history, (cells, history)
         vendor = connection.vendor
-        version = ".".join(map(str, connection.Database.sqlite_version_info)) if (
-            vendor == "sqlite"
-        ) else str(connection.pg_version)
+        version = (
+            ".".join(map(str, connection.Database.sqlite_version_info))
+            if (vendor == "sqlite")
+            else str(connection.pg_version)
+        )
 
     ok = "yes" if imported["wall"] < IMPORT_TARGET_S else "NO"
     print(f"Import (issue 12) — {time.strftime('%Y-%m-%d')}, {vendor} {version}")
