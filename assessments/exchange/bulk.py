@@ -103,7 +103,7 @@ def _insert(
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
             # Table and column names come from the model's meta, quoted; values are parameters.
-            sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES " + ", ".join(
+            sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES " + ", ".join(  # nosec B608
                 [row_sql] * len(batch)
             )
             cursor.execute(sql, [value for row in batch for value in (*row, *tail)])
