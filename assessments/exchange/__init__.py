@@ -6,8 +6,9 @@ document before its first write and reports every problem at once, each message 
 nothing behind.
 
 Modules: `errors` (the format name, messages, ExchangeError), `export`, `checks` (the catalog
-and the generic checks), `reader` (parsing and checking a file into a plan) and `writer` (the
-import transaction).
+and the generic checks), `parsing` (a file into JSON), `reader` (checking it into a plan),
+`writer` (the import transaction) and `bulk` (its multi-row INSERTs of the cells and their
+history).
 """
 
 from assessments.exchange.errors import (
@@ -44,7 +45,8 @@ from assessments.exchange.errors import (
     ExchangeError,
 )
 from assessments.exchange.export import dumps, export_appraisal
-from assessments.exchange.reader import _Reader, load_exchange_file
+from assessments.exchange.parsing import load_exchange_file
+from assessments.exchange.reader import _Reader
 from assessments.exchange.writer import BATCH_SIZE, import_appraisal
 
 __all__ = [

@@ -1,34 +1,24 @@
-"""Reading an exchange file: `load_exchange_file` parses it, `_Reader` checks it and turns it
-into a `_Plan` for the writer.
+"""Reading an exchange file: `load_exchange_file` (module `parsing`, re-exported here) parses
+it, `_Reader` checks it and turns it into a `_Plan` for the writer.
 """
 
 from __future__ import annotations
 
-import codecs
 import datetime
-import json
-import os
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from assessments import finding_services, limits, validators
 from assessments.exchange.checks import _INVALID, _KEY, _Checks, _kind, _path
 from assessments.exchange.errors import (
     BAD_CHOICE,
     BAD_FORMAT,
-    BAD_JSON,
     BAD_KEY,
-    BAD_NUMBER,
-    CANNOT_READ,
     CONTINUOUS_NEEDS_PROFILE,
     DUPLICATE_INSTANCE,
     DUPLICATE_OF,
     EXPECTED,
     FORMAT,
-    HAS_NUL,
-    HAS_SURROGATE,
     LISTED_TWICE,
     NA_AND_OOS,
     NA_NOT_ALLOWED,
@@ -37,14 +27,15 @@ from assessments.exchange.errors import (
     NO_VARIANT,
     NOT_A_GOAL,
     NOT_COVERED,
-    NOT_UTF8,
     STAGED_NEEDS_TARGET,
-    TOO_DEEP,
     UNDEFINED_INSTANCE,
     UNKNOWN_CONSTELLATION,
     ExchangeError,
 )
 from assessments.exchange.evidence import EvidencePlan, legacy_plans, read_evidence
+
+# Re-exported: callers and tests read the parser's limits and entry point from `reader`.
+from assessments.exchange.parsing import CHUNK_BYTES, MAX_DEPTH, load_exchange_file  # noqa: F401
 from assessments.finding_services import REJECTION_NEEDS_REASON
 from assessments.models import (
     Appraisal,
@@ -58,123 +49,14 @@ from assessments.models import (
 from models_catalog.catalog import Catalog, load_catalog
 from models_catalog.models import Constellation, ModelVariant, ProcessArea
 
-CHUNK_BYTES = 1 << 20
-# The format nests four levels deep (characterizations[3].note); anything far deeper is not ours.
-MAX_DEPTH = 16
-MAX_STRING_ERRORS = 100
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
+# `Value.values` builds its list on every access: read once, not once per cell.
+_VALUES = frozenset(Value.values)
 # The texts of a characterization and how long each may be.
 TEXT_LIMITS = {
     "note": limits.NOTE_MAX,
     "artifacts": limits.EVIDENCE_MAX,
     "affirmations": limits.EVIDENCE_MAX,
 }
-
-
-class _Object(dict):
-    """A JSON object that remembers the keys it had more than once (json keeps the last)."""
-
-    repeated: tuple[str, ...] = ()
-
-
-def _object_pairs(pairs: list[tuple[str, Any]]) -> _Object:
-    obj = _Object(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        obj.repeated = tuple(k for k, _ in pairs if k in seen or seen.add(k))
-    return obj
-
-
-def _read_text(stream: IO) -> str:
-    """The whole stream as text, read in chunks; bytes are decoded as they come (UTF-8, an
-    optional BOM), so the file is held once as text, never as bytes and text together."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    parts: list[str] = []
-    offset = 0
-    while chunk := stream.read(CHUNK_BYTES):
-        if isinstance(chunk, str):
-            parts.append(chunk)
-            continue
-        try:
-            parts.append(decoder.decode(chunk))
-        except UnicodeDecodeError as error:
-            position = offset + error.start
-            raise ExchangeError([f"document: {NOT_UTF8.format(position=position)}"]) from None
-        offset += len(chunk)
-    try:
-        parts.append(decoder.decode(b"", final=True))
-    except UnicodeDecodeError:
-        raise ExchangeError([f"document: {NOT_UTF8.format(position=offset)}"]) from None
-    return "".join(parts)
-
-
-def _check_strings(data: Any) -> list[str]:
-    """Refuse what JSON allows but the database or a page cannot hold: NUL characters, lone
-    surrogates (half of a UTF-16 pair, not text), and nesting deeper than the format uses.
-    Walks the document without recursion, so no file can exhaust the stack here."""
-    errors: list[str] = []
-    stack: list[tuple[str, Any, int]] = [("", data, 0)]
-    while stack and len(errors) < MAX_STRING_ERRORS:
-        where, value, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            errors.append(f"{where or 'document'}: {TOO_DEEP.format(limit=MAX_DEPTH)}")
-            continue
-        if isinstance(value, dict):
-            for key, item in value.items():
-                # A bad key is shown escaped: the message itself must be printable text.
-                path = _path(where, key.encode("utf-8", "backslashreplace").decode("utf-8"))
-                if problem := _bad_text(key):
-                    errors.append(f"{path} (the key): {problem}")
-                stack.append((path, item, depth + 1))
-        elif isinstance(value, list):
-            stack.extend((f"{where}[{i}]", item, depth + 1) for i, item in enumerate(value))
-        elif isinstance(value, str) and (problem := _bad_text(value)):
-            errors.append(f"{where or 'document'}: {problem}")
-    return sorted(errors)
-
-
-def _bad_text(text: str) -> str:
-    if "\x00" in text:
-        return HAS_NUL
-    if match := _SURROGATE.search(text):
-        return HAS_SURROGATE.format(code=f"{ord(match.group()):04x}")
-    return ""
-
-
-def load_exchange_file(source: str | os.PathLike | IO) -> dict[str, Any]:
-    """Parse an exchange file given by path or as an open file (text or binary).
-
-    Raises ExchangeError for a file that cannot be read, is not UTF-8, is not a JSON object,
-    nests deeper than the format, or holds NUL characters or lone surrogates; bad JSON is
-    reported with its line and column.
-    """
-    name = os.fspath(source) if isinstance(source, str | os.PathLike) else "the file"
-    try:
-        if isinstance(source, str | os.PathLike):
-            with Path(source).open("rb") as stream:
-                raw = _read_text(stream)
-        else:
-            raw = _read_text(source)
-    except OSError as error:
-        raise ExchangeError([CANNOT_READ.format(name=name, error=error.strerror)]) from None
-    try:
-        data = json.loads(raw, object_pairs_hook=_object_pairs)
-    except json.JSONDecodeError as error:
-        message = BAD_JSON.format(line=error.lineno, column=error.colno, error=error.msg)
-        raise ExchangeError([f"document: {message}"]) from None
-    except RecursionError:
-        raise ExchangeError([f"document: {TOO_DEEP.format(limit=MAX_DEPTH)}"]) from None
-    except ValueError as error:
-        # Python refuses integers of more than 4,300 digits (CVE-2020-10735).
-        raise ExchangeError([f"document: {BAD_NUMBER.format(error=error)}"]) from None
-    del raw
-    if not isinstance(data, dict):
-        got = _kind(data)
-        raise ExchangeError([f"document: {EXPECTED.format(expected='an object', got=got)}"])
-    if errors := _check_strings(data):
-        raise ExchangeError(errors)
-    return data
 
 
 @dataclass
@@ -510,7 +392,7 @@ class _Reader(_Checks):
             pa = self.entry_pa(entry, path)
             practice = self.practice_ref(entry, path, pa)
             value = self.string(entry, "value", path, default=None, nullable=True)
-            if value and value is not _INVALID and value not in Value.values:
+            if value and value is not _INVALID and value not in _VALUES:
                 choices = ", ".join(Value.values)
                 self.error(_path(path, "value"), BAD_CHOICE.format(value=value, choices=choices))
                 value = _INVALID

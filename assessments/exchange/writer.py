@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from assessments import services
+from assessments.exchange import bulk
 from assessments.exchange.errors import ExchangeError
 from assessments.exchange.evidence import write_evidence
 from assessments.exchange.reader import _Plan, _Reader
@@ -89,6 +90,45 @@ def _practice_fields(practice: SpecificPractice | GenericPractice) -> dict[str, 
     return {"specific_practice": None, "generic_practice": practice}
 
 
+def _write_cells(plan: _Plan, appraisal: Appraisal, instances: dict, user) -> None:
+    """The characterizations, by multi-row INSERTs with their history rows (`bulk`): the bulk of
+    a large file, where building model instances cost more than the database."""
+    columns = (
+        "sampled_instance_id",
+        "process_area_id",
+        "specific_practice_id",
+        "generic_practice_id",
+        "value",
+        "note",
+    )
+    rows = []
+    for row in plan.characterizations:
+        practice = row["practice"]
+        specific = isinstance(practice, SpecificPractice)
+        rows.append(
+            (
+                instances[row["instance"]].pk,
+                row["process_area"].pk,
+                practice.pk if specific else None,
+                None if specific else practice.pk,
+                row["value"],
+                row["note"],
+            )
+        )
+    bulk.create_with_history(
+        Characterization,
+        columns,
+        rows,
+        constants={
+            "appraisal_id": appraisal.pk,
+            "version": 1,
+            "updated_by_id": user.pk if user is not None else None,
+        },
+        where={"appraisal": appraisal},
+        user=user,
+    )
+
+
 def _write(plan: _Plan, organisation: Organisation | None, user, store_file=None) -> Appraisal:
     organisation = organisation or _organisation_for_name(plan.organisation_name)
     final = plan.status == Appraisal.Status.FINAL
@@ -137,20 +177,8 @@ def _write(plan: _Plan, organisation: Organisation | None, user, store_file=None
         )
         for spec in plan.instances
     }
+    _write_cells(plan, appraisal, instances, user)
     rows = {
-        Characterization: [
-            Characterization(
-                appraisal=appraisal,
-                sampled_instance=instances[row["instance"]],
-                process_area=row["process_area"],
-                **_practice_fields(row["practice"]),
-                value=row["value"],
-                note=row["note"],
-                version=1,
-                updated_by=user,
-            )
-            for row in plan.characterizations
-        ],
         PracticeJudgment: [
             PracticeJudgment(
                 appraisal=appraisal,

@@ -3,7 +3,7 @@ blocks the next level, and the judgments that do not apply."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from assessments import coverage as evidence_coverage
 from assessments.rating.inputs import AppraisalInput, GenericGoalSpec, ModelSpec, ProcessAreaSpec
@@ -37,6 +37,8 @@ from assessments.rating.values import (
     UNSATISFIED,
     code_sort_key,
 )
+
+_VALUES = frozenset(PRACTICE_VALUES)
 
 
 def _needed_goals(pa: ProcessAreaSpec, generic: list[GenericGoalSpec], n: int) -> list[str]:
@@ -106,10 +108,7 @@ def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
         raise ValueError(ERROR_REPRESENTATION.format(appraisal.representation))
     if appraisal.representation == STAGED and appraisal.target_maturity_level is None:
         raise ValueError(ERROR_TARGET)
-    given = appraisal.characterizations
-    bad = sorted(key for key, value in given.items() if value not in PRACTICE_VALUES)
-    if bad:
-        raise ValueError(ERROR_CHARACTERIZATION.format(bad[0], given[bad[0]]))
+    _check_characterizations(appraisal.characterizations)
 
     generic_goals = sorted_generic_goals(model)
     specs = {pa.acronym: pa for pa in model.process_areas}
@@ -149,6 +148,19 @@ def rate(model: ModelSpec, appraisal: AppraisalInput) -> Results:
             {acr: pa.practices for acr, pa in process_areas.items() if pa.practices},
         ),
     )
+
+
+def _check_characterizations(given: Mapping[tuple[str, str, str], str]) -> None:
+    """Raise ValueError naming the first characterization (by key) whose value is not a practice
+    value. The set of distinct values settles the common case in one pass at C speed."""
+    try:
+        if _VALUES.issuperset(given.values()):
+            return
+    except TypeError:  # an unhashable value: the loop below names it
+        pass
+    bad = sorted(key for key, value in given.items() if value not in PRACTICE_VALUES)
+    if bad:
+        raise ValueError(ERROR_CHARACTERIZATION.format(bad[0], given[bad[0]]))
 
 
 def _open_generic_goal(result: PAResult, generic_goals: list[GenericGoalSpec]) -> list[str]:

@@ -65,6 +65,18 @@ def value_cells(instances: Mapping[str, str | None]) -> SafeString:
 
 
 @register.filter
+def instance_headers(section: dict) -> SafeString:
+    """The <th> of each covering instance of a PA's matrix: 25 PAs × 20 instances are 500
+    headers, each two template lookups of a model attribute."""
+    return mark_safe(  # nosec B308, B703
+        "".join(
+            f'<th scope="col" class="text-center instance" title="{name}">{name}</th>'
+            for name in (escape(instance.name) for instance in section["instances"])
+        )
+    )
+
+
+@register.filter
 def practice_rows(section: dict) -> SafeString:
     """The <tbody> rows of a PA's matrix: a heading row per goal (code, title, rating), then per
     practice its code and title, the org-unit value and one cell per covering instance.
