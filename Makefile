@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: install system-deps run test test-postgres lint format migrations-check bench demo
+.PHONY: install system-deps run test test-postgres lint format migrations-check bench bench-load demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,7 @@ migrations-check: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# gunicorn + PostgreSQL + Redis under 8 and 16 raters, beside pgbench (docs/benchmarks.md).
+bench-load: install
+	$(BIN)/python bench/load.py
