@@ -52,7 +52,7 @@ def server_env() -> dict[str, str]:
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": PREFIX,
         "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_COOKIES": "false",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
