@@ -96,8 +96,9 @@ def setup_database(raters: int):
     return appraisal, lead, users
 
 
-def cells_of(appraisal) -> dict[int, list[tuple[str, str, int]]]:
-    """Per instance pk: (acronym, practice slug, version) of each of its cells."""
+def cells_of(appraisal) -> dict[int, list[list]]:
+    """Per instance pk: [acronym, practice slug, version] of each of its cells. The raters update
+    the versions in place, so a later run with more clients goes on from them."""
     from assessments.models import Characterization
 
     rows = (
@@ -105,11 +106,11 @@ def cells_of(appraisal) -> dict[int, list[tuple[str, str, int]]]:
         .select_related("process_area", "specific_practice__goal", "generic_practice__generic_goal")
         .order_by("sampled_instance_id", "pk")
     )
-    cells: dict[int, list[tuple[str, str, int]]] = {}
+    cells: dict[int, list[list]] = {}
     for row in rows:
         slug = row.practice_code.replace(" ", "-")
         cells.setdefault(row.sampled_instance_id, []).append(
-            (row.process_area.acronym, slug, row.version)
+            [row.process_area.acronym, slug, row.version]
         )
     return cells
 
@@ -210,7 +211,7 @@ class Rater(threading.Thread):
 
         self.session = requests.Session()
         self.server, self.code, self.username = server, code, username
-        self.cells = [list(c) for c in cells]
+        self.cells = cells  # shared [acronym, slug, version] lists: versions updated in place
         self.start_event, self.stop_event = start_event, stop_event
         self.times: list[float] = []
         self.errors: list[str] = []
@@ -268,7 +269,7 @@ class Rater(threading.Thread):
             n += 1
 
 
-def run_load(server, appraisal, users, cells, clients, seconds):
+def run_load(server, appraisal, users, cells, clients, seconds, pids):
     instances = sorted(cells)
     start, stop = threading.Event(), threading.Event()
     raters = []
@@ -281,6 +282,7 @@ def run_load(server, appraisal, users, cells, clients, seconds):
         raters.append(rater)
     for rater in raters:
         rater.start()
+    cpu_before = cpu_seconds(pids)  # after the sign-ins and grid loads
     began = time.perf_counter()
     start.set()
     time.sleep(seconds)
@@ -288,6 +290,7 @@ def run_load(server, appraisal, users, cells, clients, seconds):
     for rater in raters:
         rater.join(timeout=120)
     elapsed = time.perf_counter() - began
+    cpu = cpu_seconds(pids) - cpu_before
     times = sorted(t for r in raters for t in r.times)
     errors = [e for r in raters for e in r.errors]
     return {
@@ -297,6 +300,7 @@ def run_load(server, appraisal, users, cells, clients, seconds):
         "p95": times[int(0.95 * (len(times) - 1))] * 1000 if times else float("nan"),
         "errors": len(errors),
         "first_errors": errors[:3],
+        "cpu_per_save": cpu / len(times) * 1000 if times else float("nan"),
     }
 
 
@@ -354,13 +358,7 @@ def main() -> int:
             server = f"http://127.0.0.1:{args.port}"
             pids = worker_pids(gunicorn.pid)
             for clients in args.clients:
-                cpu_before = cpu_seconds(pids)
-                result = run_load(server, appraisal, users, cells, clients, args.seconds)
-                result["cpu_per_save"] = (
-                    (cpu_seconds(pids) - cpu_before) / result["saves"] * 1000
-                    if result["saves"]
-                    else float("nan")
-                )
+                result = run_load(server, appraisal, users, cells, clients, args.seconds, pids)
                 result["load"] = os.getloadavg()[0]
                 result["raw"] = pgbench(clients, args.seconds, script)
                 result["clients"] = clients
