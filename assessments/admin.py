@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments import revision
 from assessments.models import Appraisal, Membership, Organisation
 
 
@@ -32,4 +33,9 @@ class AppraisalAdmin(SimpleHistoryAdmin):
     list_display = ["name", "organisation", "variant", "representation", "status"]
     list_filter = ["organisation", "status", "representation"]
     search_fields = ["name"]
-    readonly_fields = ["code"]
+    readonly_fields = ["code", "revision"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # cached results and open grids key on the revision (assessments/revision.py)
+            revision.bump(obj)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from operator import countOf
 
 from assessments import coverage as evidence_coverage
-from assessments import rating
+from assessments import rating, results_cache
 from assessments.models import (
     Appraisal,
     Characterization,
@@ -272,7 +272,9 @@ def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None
         goal_judgments,
         evidence,
     )
-    results = rating.rate(catalog.model_spec(), engine_input)
+    # Rated once per revision and catalog, shared by every page and process (results_cache).
+    spec = catalog.model_spec()
+    results = results_cache.rated(appraisal, spec, lambda: rating.rate(spec, engine_input))
     progress = {}
     for acronym, pa_result in results.process_areas.items():
         if pa_result.rating in (rating.OUT_OF_SCOPE, rating.NOT_APPLICABLE):

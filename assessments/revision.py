@@ -8,13 +8,38 @@ save racing with the move to `final` either commits before it or is refused afte
 
 from __future__ import annotations
 
+import threading
+
 from django.core.exceptions import ValidationError
+from django.core.signals import request_started
 from django.db import transaction
 from django.db.models import F
 
 from assessments.models import Appraisal
 
 LOCKED = "The appraisal is final: reopen it before changing anything."
+
+# The appraisals this thread raised the revision of since its request began. The results cache
+# neither reads nor stores their results for the rest of the request: the write may still roll
+# back, and the view may redraw from an Appraisal object read before the write.
+_local = threading.local()
+
+
+def written_in_this_request(appraisal_pk: int) -> bool:
+    return appraisal_pk in getattr(_local, "written", ())
+
+
+def _note_write(appraisal_pk: int) -> None:
+    if not hasattr(_local, "written"):
+        _local.written = set()
+    _local.written.add(appraisal_pk)
+
+
+def _forget_writes(**kwargs) -> None:
+    _local.written = set()
+
+
+request_started.connect(_forget_writes, dispatch_uid="assessments.revision.forget_writes")
 
 
 def begin_write(appraisal: Appraisal) -> int:
@@ -25,6 +50,7 @@ def begin_write(appraisal: Appraisal) -> int:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("begin_write() must run inside transaction.atomic()")
+    _note_write(appraisal.pk)
     updated = (
         Appraisal.objects.filter(pk=appraisal.pk)
         .exclude(status=Appraisal.Status.FINAL)
@@ -40,6 +66,7 @@ def begin_write(appraisal: Appraisal) -> int:
 def bump(appraisal: Appraisal) -> int:
     """Raise the revision of a write that may touch a final appraisal (the status change itself,
     reopening); inside the write's transaction. Returns the new revision."""
+    _note_write(appraisal.pk)
     Appraisal.objects.filter(pk=appraisal.pk).update(revision=F("revision") + 1)
     appraisal.revision = Appraisal.objects.values_list("revision", flat=True).get(pk=appraisal.pk)
     return appraisal.revision

@@ -109,6 +109,36 @@ DATABASES = {
     )
 }
 
+# The cache holds rated results (assessments/results_cache.py) and the sessions' fast copy. With
+# several app servers it must be shared: set REDIS_URL (e.g. redis://redis:6379/0). Without it
+# each process keeps its own local memory, which is right for one server and for tests. Results
+# are keyed by the appraisal's revision, so neither kind can serve a stale result.
+REDIS_URL = env("REDIS_URL")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "cmmisvc")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": envint("CACHE_TIMEOUT", 3600),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "cmmisvc",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": envint("CACHE_TIMEOUT", 3600),
+            # A large appraisal's results take a few hundred KB: bound each process's memory.
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 100)},
+        }
+    }
+# Sessions are written to the database and read through the cache: a server that restarts or a
+# Redis that is flushed loses no sign-in, and any server can read a session another one created.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -24,3 +24,13 @@ if STORAGES["evidence"]["BACKEND"].endswith("FileSystemStorage"):
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="cmmisvc-evidence-")},
     }
+# Tests run on local memory whatever REDIS_URL says: every test clears the cache, which must never
+# flush a shared Redis. The servers that tests/test_two_servers.py starts keep the REDIS_URL the
+# test gives them (a database number of their own).
+if os.environ.get("CMMISVC_TEST_SERVER") != "1":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "cmmisvc-tests",
+        }
+    }

@@ -61,8 +61,13 @@ def item_create(
     return _store_file(item, upload, user)
 
 
+@transaction.atomic
 def item_update(*, item: EvidenceItem, user, upload=None, **fields) -> EvidenceItem:
-    """Change an item's description fields (and its file); its kind and organisation stay."""
+    """Change an item's description fields (and its file); the forms keep its kind and
+    organisation. A kind changed here changes the coverage of every cell it is linked to, so it
+    raises the revision of each appraisal linked (refused when one is final)."""
+    if "kind" in fields and fields["kind"] != item.kind:
+        _raise_linked_revisions(item)
     for name, value in fields.items():
         setattr(item, name, value.strip() if isinstance(value, str) else value)
     item.same_bytes = []
@@ -123,11 +128,7 @@ def item_delete(*, item: EvidenceItem, user) -> None:
 
     Each appraisal it is linked to gets a new revision (its coverage changes).
     """
-    appraisals = Appraisal.objects.filter(evidence_links__item=item).distinct().order_by("pk")
-    for appraisal in appraisals:
-        if appraisal.is_final:
-            raise ValidationError(LINKED_TO_FINAL.format(title=item.title, appraisal=appraisal))
-        begin_write(appraisal)
+    _raise_linked_revisions(item)
     for link in item.links.all():
         link._history_user = user
         link.delete()
@@ -137,6 +138,16 @@ def item_delete(*, item: EvidenceItem, user) -> None:
     if stored:
         storage = item.file.storage
         transaction.on_commit(lambda: storage.delete(stored))
+
+
+def _raise_linked_revisions(item: EvidenceItem) -> None:
+    """Raise the revision of every appraisal the item is linked to, in pk order (the order of
+    the row locks, so two such writes cannot deadlock); refused when one of them is final."""
+    appraisals = Appraisal.objects.filter(evidence_links__item=item).distinct().order_by("pk")
+    for appraisal in appraisals:
+        if appraisal.is_final:
+            raise ValidationError(LINKED_TO_FINAL.format(title=item.title, appraisal=appraisal))
+        begin_write(appraisal)
 
 
 def _check_cell(

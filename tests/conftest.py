@@ -15,6 +15,19 @@ PASSWORD = "correct horse battery staple"
 _SNAPSHOTS: dict[tuple[str, ...], list] = {}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: rolled-back tests reuse primary keys on SQLite, so
+    an entry of an earlier test could match an appraisal of this one."""
+    from django.core.cache import cache
+
+    from assessments import revision
+
+    cache.clear()
+    revision._forget_writes()
+    yield
+
+
 def load_fixtures(*names: str) -> None:
     """Load catalog fixtures; from the second time in a session, by bulk insert of a snapshot.
 

@@ -1,0 +1,84 @@
+"""The engine's results of an appraisal, cached under its revision (issue 12, point 2).
+
+`load_appraisal_state` asks `rated()` for the results instead of calling the engine: results,
+overview, reports and exports then share one rating per revision, across processes when the cache
+is Redis (settings.CACHES). The key holds
+
+- the appraisal's pk and its `revision`, which every write raises in its own transaction
+  (assessments/revision.py), so a write makes every older entry unreachable;
+- a digest of the catalog's model spec, the engine's only other input: a catalog reloaded or
+  edited in the admin gives new keys without any bookkeeping. It costs about a millisecond
+  because the catalog is read anyway.
+
+The revision is the one the request read with the appraisal, before the data: no extra query,
+and the data read after it is at least that revision, so an entry never holds older results than
+its key says. (A write committing while a page reads may make that page's entry hold the newer
+state; only requests that read the appraisal before that commit can see the entry.) The cache is
+bypassed, neither read nor written,
+
+- for an appraisal this request has written (`revision.written_in_this_request`): the write may
+  have rolled back after raising the in-memory revision, or the view may redraw from an object
+  read before the write;
+- inside a transaction the application opened: a write in progress may roll back or go on
+  writing after the results were computed (test-case transactions do not count).
+
+A cache that cannot be reached is not an error: the results are computed as without a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection
+
+from assessments import rating
+from assessments.models import Appraisal
+from assessments.revision import written_in_this_request
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Bump when the cached value's shape changes (rating.Results), so old entries are never read.
+VERSION = 1
+
+
+def catalog_digest(spec: rating.ModelSpec) -> str:
+    """A short digest of the model spec: equal specs give equal digests in every process."""
+    # repr of frozen dataclasses of tuples, strings and ints: deterministic, no set ordering.
+    return hashlib.blake2b(repr(spec).encode(), digest_size=10).hexdigest()
+
+
+def key(appraisal_pk: int, revision: int, digest: str) -> str:
+    return f"rated:v{VERSION}:{appraisal_pk}:{revision}:{digest}"
+
+
+def _in_own_transaction() -> bool:
+    """Whether this connection is inside a transaction the application opened (a test case's
+    wrapping transaction is not one: nothing in it runs in production)."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def rated(appraisal: Appraisal, spec: rating.ModelSpec, compute: Callable[[], T]) -> T:
+    """The cached value for this appraisal's revision and catalog, else `compute()`, stored.
+    Bypassed where the module docstring says."""
+    if written_in_this_request(appraisal.pk) or _in_own_transaction():
+        return compute()
+    entry = key(appraisal.pk, appraisal.revision, catalog_digest(spec))
+    try:
+        value = cache.get(entry)
+    except Exception:  # a cache outage must not take the pages down with it
+        logger.warning("results cache unavailable; rating without it", exc_info=True)
+        return compute()
+    if value is not None:
+        return value
+    value = compute()
+    try:
+        cache.set(entry, value)
+    except Exception:
+        logger.warning("results cache unavailable; result not stored", exc_info=True)
+    return value
