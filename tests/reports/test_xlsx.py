@@ -16,7 +16,7 @@ from tests.conftest import rate_cell
 def test_cells_outside_the_rating_go_to_their_own_sheet(appraisal, team_member):
     catalog = load_catalog(appraisal.variant)
     desk = appraisal.instances.get(key="desk")
-    # CAM is ML3: out of scope of this ML2 appraisal, yet an instance may cover and rate it.
+    # CAM is ML3: out of scope of this ML2 appraisal, yet an instance may cover it.
     services.instance_save(
         appraisal=appraisal,
         instance=desk,
@@ -25,8 +25,12 @@ def test_cells_outside_the_rating_go_to_their_own_sheet(appraisal, team_member):
         kind="service",
         process_areas=[*desk.process_areas.all(), catalog.process_areas["CAM"]],
     )
+    # Rated while the target was ML3, kept when it went back to ML2: a save only accepts
+    # practices the appraisal rates, so cells outside the rating come from a narrowed target.
+    services.appraisal_update(appraisal=appraisal, target_maturity_level=3)
     rate_cell(appraisal, "desk", "CAM", "SP 1.1", "LI", team_member, note="Capacity plan seen.")
     rate_cell(appraisal, "desk", "REQM", "GP 3.1", "FI", team_member)  # GG3: not required at ML2
+    services.appraisal_update(appraisal=appraisal, target_maturity_level=2)
     rate_cell(appraisal, "hosting", "REQM", "SP 1.1", "NI", team_member)
 
     wb = load_workbook(BytesIO(workbook_bytes(findings_report(appraisal))))
