@@ -365,8 +365,11 @@ def main() -> int:
                 rows.append(result)
                 print(f"{clients} clients: {result}", file=sys.stderr)
         finally:
-            gunicorn.kill()
-            gunicorn.wait(timeout=30)
+            gunicorn.terminate()  # the master stops its workers (SIGKILL would orphan them)
+            try:
+                gunicorn.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                gunicorn.kill()
     if not args.keep:
         psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
