@@ -164,8 +164,15 @@ def worker_pids(master: int) -> list[int]:
 
 
 def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
+    import socket
+
     import requests
 
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise SystemExit(f"port {port} is taken: choose another with --port") from None
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "cmmisvc.wsgi",
