@@ -164,8 +164,15 @@ def worker_pids(master: int) -> list[int]:
 
 
 def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
+    import socket
+
     import requests
 
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise SystemExit(f"port {port} is taken: choose another with --port") from None
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "cmmisvc.wsgi",
@@ -365,8 +372,11 @@ def main() -> int:
                 rows.append(result)
                 print(f"{clients} clients: {result}", file=sys.stderr)
         finally:
-            gunicorn.kill()
-            gunicorn.wait(timeout=30)
+            gunicorn.terminate()  # the master stops its workers (SIGKILL would orphan them)
+            try:
+                gunicorn.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                gunicorn.kill()
     if not args.keep:
         psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 

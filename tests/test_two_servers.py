@@ -96,8 +96,15 @@ def servers(request, tmp_path):
 
     def stop():
         for process in processes:
-            process.kill()
-            process.wait(timeout=10)
+            # SIGTERM: the master stops its worker too (SIGKILL would orphan it, and its
+            # database session would keep the test database from being dropped).
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
         for key in store.scan_iter(f"{prefix}:*"):
             store.delete(key)
 
