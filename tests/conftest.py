@@ -6,16 +6,16 @@ import pytest
 from django.core.management import call_command
 from hypothesis import HealthCheck, settings
 
+from assessments.models import Role
+from models_catalog.models import Constellation, ModelVariant
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
 # Two cores shared by several test processes: generation speed and per-example time depend on
 # the machine's load, not on the code under test, so neither may fail a property test.
 settings.register_profile(
     "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("shared-machine")
-
-from assessments.models import Role
-from models_catalog.models import Constellation, ModelVariant
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
 
