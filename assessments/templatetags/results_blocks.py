@@ -21,6 +21,9 @@ from assessments.templatetags.results_tags import badge_class, instance_headers,
 
 register = template.Library()
 
+# What the csrf context processor gives when no token is needed (Django's csrf_token tag).
+_NO_TOKEN = "NOTPROVIDED"  # nosec B105: a marker, not a password
+
 
 def _join(parts) -> SafeString:
     # Every part is a SafeString from format_html or a constant of this module.
@@ -37,7 +40,7 @@ def _date(value, fmt: str) -> str:
 def _csrf(context) -> SafeString:
     """What `{% csrf_token %}` writes: the request's token, the same on every form of the page."""
     token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":
+    if not token or token == _NO_TOKEN:
         return mark_safe("")  # nosec B308, B703
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
@@ -51,7 +54,7 @@ def goal_badge(rating: str | None) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def judgment_form(context, kind: str, item: dict) -> SafeString:
-    """A team judgment form (was partials/judgment_form.html): kind "practice" (LI/PI) or
+    """A team judgment form (once partials/judgment_form.html): kind "practice" (LI/PI) or
     "goal" (satisfied/unsatisfied); item as the view's pending and review entries."""
     practice = kind == "practice"
     entry = item["entry"]
@@ -205,9 +208,7 @@ def pa_table_rows(context) -> SafeString:
                 )
             else:
                 level = "—"
-            levels = format_html(
-                "<td>{}</td><td>{}</td>", level, f"CL{target}" if target else "—"
-            )
+            levels = format_html("<td>{}</td><td>{}</td>", level, f"CL{target}" if target else "—")
         goals = _join(
             format_html(
                 '<span class="badge me-1 {}" title="{}: {}{}">{}{}</span>',
@@ -222,7 +223,7 @@ def pa_table_rows(context) -> SafeString:
         )
         rows.append(
             format_html(
-                "<tr><td><strong>{}</strong> {}</td><td>{}</td><td><span class=\"badge "
+                '<tr><td><strong>{}</strong> {}</td><td>{}</td><td><span class="badge '
                 'goal-badge {}">{}</span>{}</td>{}<td class="goal-list">{}</td></tr>',
                 pa.acronym,
                 pa.name,
@@ -268,8 +269,9 @@ def practice_sections(context) -> SafeString:
                 '<details class="results-pa border rounded mb-2" id="practices-{}"><summary '
                 'class="px-2 py-1 d-flex flex-wrap gap-2 align-items-center"><strong>{}</strong> '
                 '<span>{}</span> {} <span class="small text-muted">{}{} practices · {} instance{}'
-                '</span> <span class="small ms-auto">{}</span></summary><div class="table-responsive '
-                'px-2 pb-2"><table class="table table-bordered results-matrix mb-0"><thead '
+                '</span> <span class="small ms-auto">{}</span></summary><div '
+                'class="table-responsive px-2 pb-2"><table class="table table-bordered '
+                'results-matrix mb-0"><thead '
                 'class="table-light"><tr><th scope="col">Practice</th><th scope="col" '
                 'class="text-center">Org unit</th>{}</tr></thead><tbody>{}</tbody></table></div>'
                 "</details>",
