@@ -1,6 +1,7 @@
 """Template context shared by every page: the organisations the user belongs to."""
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 
 def memberships(request: HttpRequest) -> dict:
@@ -9,4 +10,5 @@ def memberships(request: HttpRequest) -> dict:
         return {}
     from assessments.selectors import memberships_for_user
 
-    return {"user_memberships": memberships_for_user(user=user)}
+    # Read when a template shows the menu (full pages), not for htmx partials such as a cell save.
+    return {"user_memberships": SimpleLazyObject(lambda: memberships_for_user(user=user))}

@@ -298,14 +298,7 @@ class CharacterizationChange:
     note: str
 
 
-_CELL_KEYS = [
-    "appraisal",
-    "sampled_instance",
-    "process_area",
-    "specific_practice",
-    "generic_practice",
-    "updated_by",
-]
+_CELL_KEYS = [f.name for f in Characterization._meta.concrete_fields if f.is_relation]
 
 
 def characterization_set(
@@ -319,6 +312,7 @@ def characterization_set(
     value: str | None = None,
     note: str | None = None,
     catalog=None,
+    cell_checked: bool = False,
 ) -> Characterization:
     """Save one cell of the rating grid; fields left None keep their current content.
 
@@ -328,22 +322,25 @@ def characterization_set(
     (`begin_write`), so a save racing with the move to final is refused rather than committed
     after it. The cell alone is validated, with a few indexed queries whatever the size of the
     appraisal: the instance covers the PA, the scope and targets require the practice.
-    `catalog` (engine_input.Catalog) saves reading the catalog when the caller has it.
+    `catalog` (engine_input.Catalog) and `cell_checked` (grid.cell_target checked the cell in
+    this request) save reading the catalog and repeating the checks.
     """
     from assessments.engine_input import load_catalog, required_practices
 
     if instance.appraisal_id != appraisal.pk:
         raise ValidationError("The instance belongs to another appraisal.")
-    if not instance.process_areas.filter(pk=process_area.pk).exists():
+    if not cell_checked and not instance.process_areas.filter(pk=process_area.pk).exists():
         raise ValidationError(
             INSTANCE_DOES_NOT_COVER.format(instance=instance, acronym=process_area.acronym)
         )
     catalog = catalog or load_catalog(appraisal.variant)
     code = catalog.code_in(process_area, practice)
-    scope = ScopeItem.objects.filter(appraisal=appraisal, process_area=process_area).first()
+    items = ScopeItem.objects.filter(appraisal=appraisal, process_area=process_area)
+    scope = None if cell_checked else items.first()
     scope_items = {process_area.acronym: scope} if scope else {}
-    if not code or code not in required_practices(
-        catalog, appraisal, scope_items, process_area.acronym
+    if not code or not (
+        cell_checked
+        or code in required_practices(catalog, appraisal, scope_items, process_area.acronym)
     ):
         raise ValidationError(
             PRACTICE_NOT_REQUIRED.format(code=code or practice, acronym=process_area.acronym)

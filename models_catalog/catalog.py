@@ -10,8 +10,12 @@ included PAs and practices an appraisal *requires* (its target) is the engine's 
 
 from __future__ import annotations
 
+import logging
+import uuid
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch
 
 from assessments import rating
@@ -149,7 +153,69 @@ class Catalog:
         )
 
 
+logger = logging.getLogger(__name__)
+
+# The catalog changes only by loaddata or the admin, yet every page of an appraisal reads it: each
+# process keeps the catalogs it built, under a generation token held in the shared cache (Redis
+# when REDIS_URL is set, so every app server sees a change made through any of them).
+GENERATION_KEY = "catalog-generation"
+_built: dict[tuple[str, int], Catalog] = {}  # (generation, variant pk) -> catalog
+
+
+def catalog_generation() -> str | None:
+    """The current generation token; a new one when the cache has none (first use, eviction, a
+    flushed Redis), so that nothing built before can match. None when the cache cannot be
+    reached: then nothing is kept."""
+    try:
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            generation = cache.get(GENERATION_KEY)
+        return generation
+    except Exception:  # a cache that is down must not break a page; it costs the queries again
+        logger.warning("catalog cache unavailable; reading the catalog", exc_info=True)
+        return None
+
+
+def _new_generation() -> None:
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:
+        # Delete what may still be readable; failing that, the servers read stale until restart.
+        logger.error("could not announce a catalog change", exc_info=True)
+    _built.clear()
+
+
+def catalog_changed(**kwargs) -> None:
+    """Receiver of every save and delete of a catalog row (loaddata's raw saves too): a new
+    generation now, for this process, and again at commit, so that a server that rebuilt the
+    catalog between the two (seeing the old rows) does not keep it."""
+    _new_generation()
+    transaction.on_commit(_new_generation, using=kwargs.get("using"))
+
+
+def forget_catalogs() -> None:
+    """Drop this process's catalogs (tests that recreate catalog rows behind the signals)."""
+    _built.clear()
+
+
 def load_catalog(variant: ModelVariant) -> Catalog:
+    """The variant's catalog, built once per process and catalog generation: no query but the
+    cache's read of the generation. Do not change the objects it holds: they are shared."""
+    generation = catalog_generation()
+    if generation is None:
+        return build_catalog(variant)
+    key = (generation, variant.pk)
+    catalog = _built.get(key)
+    if catalog is None:
+        catalog = build_catalog(variant)
+        if any(g != generation for g, _ in _built):
+            _built.clear()  # built under an older generation: never read again
+        _built[key] = catalog
+    return catalog
+
+
+def build_catalog(variant: ModelVariant) -> Catalog:
     """Seven queries: PAs with category and level, goals, practices, GGs, GPs, both levels."""
     constellation = variant.constellation
     catalog = Catalog(

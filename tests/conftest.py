@@ -25,14 +25,18 @@ _SNAPSHOTS: dict[tuple[str, ...], list] = {}
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Every test starts with an empty cache: rolled-back tests reuse primary keys on SQLite, so
-    an entry of an earlier test could match an appraisal of this one."""
+    """Every test starts with an empty cache and no catalog kept in process: rolled-back tests
+    reuse primary keys on SQLite, so an entry of an earlier test could match this one's."""
     from django.core.cache import cache
 
     from assessments import revision
+    from models_catalog.catalog import forget_catalogs
 
     cache.clear()
     revision._forget_writes()
+    # Tests recreate the catalog with the same primary keys (load_fixtures bulk-inserts, which
+    # sends no signal): no catalog built by an earlier test may be served to this one.
+    forget_catalogs()
     yield
 
 

@@ -116,6 +116,7 @@ def _cell_save(request: HttpRequest, code, acronym: str, instance: int, practice
                 expected_version=form.cleaned_data["version"],
                 user=request.user,
                 catalog=target.catalog,
+                cell_checked=True,
                 **form.changes(),
             )
         except services.Conflict as error:
