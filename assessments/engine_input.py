@@ -108,12 +108,6 @@ class AppraisalState:
     engine_input: rating.AppraisalInput | None = None
 
     @property
-    def uncovered_cells(self) -> set[tuple[int, str, str]]:
-        """The uncovered cells of the results (§4.8) keyed like `cells`."""
-        pks = {i.key: i.pk for i in self.instances}
-        return {(pks[c.instance], c.process_area, c.practice) for c in self.results.uncovered}
-
-    @property
     def indicators(self) -> evidence_coverage.Indicators:
         """Coverage indicators (§4.9) of the PAs in scope: pure, computed when asked."""
         practices = {acr: self.results.process_areas[acr].practices for acr in self.in_scope}
