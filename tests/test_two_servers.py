@@ -107,6 +107,10 @@ def servers(request, tmp_path):
                 process.wait(timeout=5)
         for key in store.scan_iter(f"{prefix}:*"):
             store.delete(key)
+        # Shown by pytest under "Captured stdout teardown" when the test failed.
+        for log in logs:
+            if log.exists():
+                print(f"--- {log.name} ---\n{log.read_text()[-4000:]}")
 
     request.addfinalizer(stop)
     urls, logs = [], []
@@ -123,8 +127,15 @@ def servers(request, tmp_path):
         logs.append(tmp_path / f"gunicorn-{port}.log")
         with logs[-1].open("w") as log:
             processes.append(
+                # A session of its own: no signal meant for the test run's process group (an
+                # interrupt, a terminal's hang-up) reaches the servers, nor theirs the test run.
                 subprocess.Popen(  # nosec B603: fixed arguments
-                    command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                    command,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
                 )
             )
         urls.append(f"http://127.0.0.1:{port}")
