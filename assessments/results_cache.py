@@ -63,10 +63,17 @@ def _in_own_transaction() -> bool:
     return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
+def bypassed(appraisal: Appraisal, *, saved: bool = False) -> bool:
+    """Whether caches keyed by the appraisal's revision must be neither read nor written now (see
+    the module docstring). `saved`: the caller's own write to it committed, with a revision it
+    knows, so that write alone is no reason."""
+    return (not saved and written_in_this_request(appraisal.pk)) or _in_own_transaction()
+
+
 def rated(appraisal: Appraisal, spec: rating.ModelSpec, compute: Callable[[], T]) -> T:
     """The cached value for this appraisal's revision and catalog, else `compute()`, stored.
     Bypassed where the module docstring says."""
-    if written_in_this_request(appraisal.pk) or _in_own_transaction():
+    if bypassed(appraisal):
         return compute()
     entry = key(appraisal.pk, appraisal.revision, catalog_digest(spec))
     try:

@@ -51,22 +51,41 @@ def begin_write(appraisal: Appraisal) -> int:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("begin_write() must run inside transaction.atomic()")
     _note_write(appraisal.pk)
-    updated = (
-        Appraisal.objects.filter(pk=appraisal.pk)
-        .exclude(status=Appraisal.Status.FINAL)
-        .update(revision=F("revision") + 1)
-    )
-    if not updated:
+    revision = _raise(appraisal.pk, refuse_final=True)
+    if revision is None:
         appraisal.status = Appraisal.Status.FINAL
         raise ValidationError(LOCKED)
-    appraisal.revision = Appraisal.objects.values_list("revision", flat=True).get(pk=appraisal.pk)
-    return appraisal.revision
+    appraisal.revision = revision
+    return revision
 
 
 def bump(appraisal: Appraisal) -> int:
     """Raise the revision of a write that may touch a final appraisal (the status change itself,
     reopening); inside the write's transaction. Returns the new revision."""
     _note_write(appraisal.pk)
-    Appraisal.objects.filter(pk=appraisal.pk).update(revision=F("revision") + 1)
-    appraisal.revision = Appraisal.objects.values_list("revision", flat=True).get(pk=appraisal.pk)
+    appraisal.revision = _raise(appraisal.pk, refuse_final=False)
     return appraisal.revision
+
+
+def _raise(appraisal_pk: int, *, refuse_final: bool) -> int | None:
+    """Raise the revision by one and return it; None when `refuse_final` and the appraisal is
+    final (nothing changed). One statement where the database returns updated columns
+    (PostgreSQL, SQLite 3.35+): every save runs this, and the ORM has no UPDATE … RETURNING."""
+    rows = Appraisal.objects.filter(pk=appraisal_pk)
+    if refuse_final:
+        rows = rows.exclude(status=Appraisal.Status.FINAL)
+    connection = transaction.get_connection()
+    if not connection.features.can_return_columns_from_insert:
+        if not rows.update(revision=F("revision") + 1):
+            return None
+        return Appraisal.objects.values_list("revision", flat=True).get(pk=appraisal_pk)
+    table = connection.ops.quote_name(Appraisal._meta.db_table)
+    sql = f"UPDATE {table} SET revision = revision + 1 WHERE id = %s"  # nosec B608: fixed names
+    params: list = [appraisal_pk]
+    if refuse_final:
+        sql += " AND status <> %s"
+        params.append(Appraisal.Status.FINAL)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " RETURNING revision", params)
+        found = cursor.fetchone()
+    return found[0] if found else None

@@ -72,6 +72,9 @@ class Catalog:
     specific_practices: dict[tuple[str, str], SpecificPractice] = field(default_factory=dict)
     generic_practices: dict[str, GenericPractice] = field(default_factory=dict)
     goals: dict[tuple[str, str], SpecificGoal | GenericGoal] = field(default_factory=dict)
+    # The catalog generation it was built under (load_catalog), None when built outside the
+    # shared cache: caches of data derived from the catalog key on it.
+    generation: str | None = field(default=None, compare=False)
     # model_spec(only=...) by acronym: a cell save asks for every PA's (its required practices).
     _specs: dict[str, rating.ModelSpec] = field(default_factory=dict, repr=False)
 
@@ -209,6 +212,7 @@ def load_catalog(variant: ModelVariant) -> Catalog:
     catalog = _built.get(key)
     if catalog is None:
         catalog = build_catalog(variant)
+        catalog.generation = generation
         if any(g != generation for g, _ in _built):
             _built.clear()  # built under an older generation: never read again
         _built[key] = catalog

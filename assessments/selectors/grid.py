@@ -8,11 +8,13 @@ comes from count queries. The cost grows with the PA's cells, never with the oth
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Window
 from django.urls import reverse
 
 from assessments import coverage as evidence_coverage
@@ -33,6 +35,7 @@ from assessments.models import (
     PracticeJudgment,
     ScopeItem,
 )
+from assessments.selectors.progress import appraisal_progress, pa_progress
 
 # The panel shows the newest history entries of a cell; older ones are counted, not drawn.
 HISTORY_SHOWN = 20
@@ -66,8 +69,13 @@ class PAState:
     uncovered: set[tuple[int, str]]
     progress: Progress
     total: Progress
-    in_scope: list[str]
+    in_scope_practices: Callable[[], dict[str, set[str]]]
     rows: dict[tuple[int, str], Characterization] = field(default_factory=dict)
+
+    @property
+    def in_scope(self) -> list[str]:
+        """The acronyms of the PAs the appraisal rates, in the catalog's order."""
+        return list(self.in_scope_practices())
 
     @property
     def pa(self):
@@ -108,70 +116,43 @@ def _codes(catalog: Catalog, acronym: str):
     return sp, gp
 
 
-def _progress(appraisal, catalog, scope_items, in_scope_practices) -> dict[str, Progress]:
-    """Rated and total cells of every PA in scope, from two count queries: how many instances
-    cover each PA, and the rated cells by PA and generic practice (specific practices
-    together), counting only cells of covering instances."""
-    by_id = {pa.pk: acronym for acronym, pa in catalog.process_areas.items()}
-    gp_code = {p.pk: code for code, p in catalog.generic_practices.items()}
-    through = Instance.process_areas.through.objects
-    covering = dict(
-        through.filter(instance__appraisal=appraisal)
-        .order_by()
-        .values("processarea_id")
-        .annotate(n=Count("instance_id"))
-        .values_list("processarea_id", "n")
-    )
-    rated: dict[str, int] = defaultdict(int)
-    counts = (
-        Characterization.objects.filter(appraisal=appraisal)
-        .exclude(value="")
-        .filter(
-            Exists(
-                through.filter(
-                    instance_id=OuterRef("sampled_instance_id"),
-                    processarea_id=OuterRef("process_area_id"),
-                )
-            )
-        )
-        .order_by()
-        .values("process_area_id", "generic_practice_id")
-        .annotate(n=Count("id"))
-        .values_list("process_area_id", "generic_practice_id", "n")
-    )
-    for pa_id, gp_id, n in counts:
-        acronym = by_id.get(pa_id)
-        practices = in_scope_practices.get(acronym)
-        # Specific practices of a PA in scope are all required; generic ones up to the target.
-        if practices is not None and (gp_id is None or gp_code.get(gp_id) in practices):
-            rated[acronym] += n
-    return {
-        acronym: Progress(
-            rated=rated[acronym],
-            total=len(practices) * covering.get(catalog.process_areas[acronym].pk, 0),
-        )
-        for acronym, practices in in_scope_practices.items()
-    }
-
-
 def pa_state(
-    appraisal: Appraisal, acronym: str, *, catalog: Catalog | None = None, rows: bool = False
+    appraisal: Appraisal,
+    acronym: str,
+    *,
+    catalog: Catalog | None = None,
+    rows: bool = False,
+    saved_revision: int | None = None,
+    scope: dict[str, ScopeItem] | None = None,
 ) -> PAState | None:
     """The PA rated alone, or None when the appraisal does not rate it (unknown, out of scope,
     not applicable). `rows=True` also reads the PA's full cell rows with who saved them (the
-    grid page); otherwise only their values. Nine queries (plus seven for the catalog)."""
+    grid page); otherwise only their values. `saved_revision`: this request's committed save
+    of a cell of the PA produced it (selectors.progress). `scope`: the PA's scope item as
+    `cell_target` read it ({} for none). Seven queries, ten when the appraisal's progress is not
+    in the cache."""
     catalog = catalog or load_catalog(appraisal.variant)
     pa = catalog.process_areas.get(acronym)
     if pa is None:
         return None
-    scope_items = _scope_items(appraisal, catalog)
-    in_scope_practices = {}
-    for acr in catalog.process_areas:
-        practices = required_practices(catalog, appraisal, scope_items, acr)
-        if practices:
-            in_scope_practices[acr] = practices
-    if acronym not in in_scope_practices:
+    if scope is None:
+        item = ScopeItem.objects.filter(appraisal=appraisal, process_area=pa).first()
+        scope = {acronym: item} if item else {}
+    practices = required_practices(catalog, appraisal, scope, acronym)
+    if not practices:
         return None
+
+    # Every PA's required practices, for the PA menu and for counting the progress: a save
+    # whose previous revision's progress is cached needs neither (a query and ~25 engine runs).
+    @functools.cache
+    def in_scope_practices() -> dict[str, set[str]]:
+        scope_items = _scope_items(appraisal, catalog)
+        return {
+            acr: found
+            for acr in catalog.process_areas
+            if (found := required_practices(catalog, appraisal, scope_items, acr))
+        }
+
     instances = list(Instance.objects.filter(appraisal=appraisal, process_areas=pa))
     keys = {i.pk: i.key for i in instances}
     sp_code, gp_code = _codes(catalog, acronym)
@@ -219,7 +200,7 @@ def pa_state(
     evidence, evidence_counts = _evidence(appraisal, pa, keys, code_of)
     engine_input = appraisal_input(
         appraisal,
-        scope_items,
+        scope,
         {acronym: instances},
         {(pk, acronym, code): value for (pk, code), value in values.items()},
         keys,
@@ -233,7 +214,14 @@ def pa_state(
         (pk_of[cell.instance], cell.practice)
         for cell in evidence_coverage.uncovered_cells(engine_input, {acronym: result.practices})
     }
-    progress = _progress(appraisal, catalog, scope_items, in_scope_practices)
+    progress = appraisal_progress(
+        appraisal,
+        catalog,
+        in_scope_practices,
+        acronym,
+        pa_progress(values, practices, len(instances)),
+        saved_revision=saved_revision,
+    )
     return PAState(
         appraisal=appraisal,
         catalog=catalog,
@@ -250,7 +238,7 @@ def pa_state(
             rated=sum(p.rated for p in progress.values()),
             total=sum(p.total for p in progress.values()),
         ),
-        in_scope=list(in_scope_practices),
+        in_scope_practices=in_scope_practices,
         rows=full_rows,
     )
 
@@ -360,6 +348,7 @@ class CellTarget:
     practice: object
     instance: Instance
     row: Characterization | None
+    scope: dict[str, ScopeItem]  # the PA's scope item by acronym; {} when it has none
 
 
 def cell_target(
@@ -372,8 +361,8 @@ def cell_target(
     code = practice_code(slug)
     if pa is None:
         return None
-    scope = ScopeItem.objects.filter(appraisal=appraisal, process_area=pa).first()
-    scope_items = {acronym: scope} if scope else {}
+    item = ScopeItem.objects.filter(appraisal=appraisal, process_area=pa).first()
+    scope_items = {acronym: item} if item else {}
     if code not in required_practices(catalog, appraisal, scope_items, acronym):
         return None
     instance = Instance.objects.filter(
@@ -391,26 +380,24 @@ def cell_target(
         .order_by()
         .first()
     )
-    return CellTarget(catalog, pa, code, practice, instance, row)
+    return CellTarget(catalog, pa, code, practice, instance, row, scope_items)
 
 
 def cell_history(row: Characterization | None, limit: int = HISTORY_SHOWN) -> tuple[list, int]:
     """The newest `limit` history entries of a cell, newest first, each with `previous` (the
-    entry before it, or None), and how many older entries are not shown. Two queries whatever
-    the length of the history: the entries with their users, and the count."""
+    entry before it, or None), and how many older entries are not shown. One query whatever the
+    length of the history: the entries with their users, each carrying the count of all."""
     if row is None:
         return [], 0
     entries = list(
-        row.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
+        row.history.select_related("history_user")
+        .annotate(entries=Window(Count("history_id")))
+        .order_by("-history_date", "-history_id")[: limit + 1]
     )
     for entry, older in zip(entries, entries[1:] + [None], strict=True):
         entry.previous = older
     shown = entries[:limit]
-    # Counted even when all are shown, so that the query count never depends on the history.
-    earlier = row.history.count() - len(shown)
-    return shown, earlier
+    return shown, (entries[0].entries - len(shown)) if entries else 0
 
 
 def changed_rows(appraisal: Appraisal, pa, since: int) -> list[Characterization]:

@@ -131,7 +131,13 @@ def _cell_save(request: HttpRequest, code, acronym: str, instance: int, practice
             messages.error(request, _conflict_text(conflict) if conflict else "Not saved.")
         return redirect("assessments:rate_pa", code=appraisal.code, acronym=acronym)
     # Rate the PA alone so the org-level value, the goals and the progress reflect the save.
-    state = _state_or_404(appraisal, acronym, catalog=target.catalog)
+    state = _state_or_404(
+        appraisal,
+        acronym,
+        catalog=target.catalog,
+        scope=target.scope,
+        saved_revision=row.revision if status == 200 else None,
+    )
     key = (target.instance.pk, target.code)
     return render(
         request,

@@ -15,8 +15,8 @@ from assessments.models import Appraisal
 from tests.assessments.test_views_rating import HTMX, cell_url, stored
 from tests.conftest import rate_cell
 
-SAVE_QUERIES = 24
-PANEL_QUERIES = 8
+SAVE_QUERIES = 19
+PANEL_QUERIES = 7
 UNCHANGED_QUERIES = 5
 
 
