@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef
-from django.urls import reverse
 
 from assessments import coverage as evidence_coverage
 from assessments import rating
@@ -280,14 +280,23 @@ def _evidence(appraisal, pa, keys: dict[int, str], code_of) -> tuple[dict, dict]
     return {cell: frozenset(k) for cell, k in kinds.items()}, dict(counts)
 
 
+class GridCell(NamedTuple):
+    """One cell of the grid page; `row` is None for a cell never saved."""
+
+    instance: Instance
+    row: Characterization | None
+    evidence: int
+    uncovered: bool
+    previous: str
+
+
 def grid_rows(state: PAState, previous: dict[tuple[str, str, str], str]) -> list[dict]:
-    """The required practices of the PA in goal order, each with its cells and org value;
-    `previous` is improvement.selectors.previous_values (the "prev:" hint)."""
+    """The required practices of the PA in goal order, each with its cells (`GridCell`, one per
+    instance of `state.instances`) and org value; `previous` is
+    improvement.selectors.previous_values (the "prev:" hint)."""
     acronym, catalog = state.acronym, state.catalog
-    # One reverse() for the page instead of one {% url %} per cell (540 in a 20-instance grid).
-    pattern = reverse(
-        "assessments:cell", args=[state.appraisal.code, acronym, 987654321, "PRACTICE"]
-    )
+    rows_of, counts, uncovered = state.rows, state.evidence_counts, state.uncovered
+    columns = [(instance, instance.pk, instance.key) for instance in state.instances]
     rows = []
     previous_goal = None
     for code, practice_result in state.result.practices.items():
@@ -303,17 +312,14 @@ def grid_rows(state: PAState, previous: dict[tuple[str, str, str], str]) -> list
                 "new_goal": goal != previous_goal,
                 "result": practice_result,
                 "cells": [
-                    {
-                        "instance": instance,
-                        "row": state.rows.get((instance.pk, code)),
-                        "evidence": state.evidence_counts.get((instance.pk, code), 0),
-                        "uncovered": (instance.pk, code) in state.uncovered,
-                        "previous": previous.get((instance.key, acronym, code), ""),
-                        "url": pattern.replace("987654321", str(instance.pk)).replace(
-                            "PRACTICE", practice_slug(code)
-                        ),
-                    }
-                    for instance in state.instances
+                    GridCell(
+                        instance,
+                        rows_of.get((pk, code)),
+                        counts.get((pk, code), 0),
+                        (pk, code) in uncovered,
+                        previous.get((key, acronym, code), ""),
+                    )
+                    for instance, pk, key in columns
                 ],
             }
         )
