@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import NamedTuple
 
-from django.db.models import Count, Window
-from django.urls import reverse
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Window
 
 from assessments import coverage as evidence_coverage
 from assessments import rating
@@ -49,6 +49,15 @@ def practice_code(slug: str) -> str:
     return slug.replace("-", " ", 1)
 
 
+class CellRow(NamedTuple):
+    """What the grid draws of a saved cell: shaped like a `Characterization` for the cell's
+    markup (`value`, `version`, `note`), but `note` only says whether there is one."""
+
+    value: str
+    version: int
+    note: bool
+
+
 @dataclass
 class PAState:
     """One PA of an appraisal, rated alone, with the appraisal's progress.
@@ -70,7 +79,7 @@ class PAState:
     progress: Progress
     total: Progress
     in_scope_practices: Callable[[], dict[str, set[str]]]
-    rows: dict[tuple[int, str], Characterization] = field(default_factory=dict)
+    rows: dict[tuple[int, str], CellRow] = field(default_factory=dict)
 
     @property
     def in_scope(self) -> list[str]:
@@ -126,11 +135,11 @@ def pa_state(
     scope: dict[str, ScopeItem] | None = None,
 ) -> PAState | None:
     """The PA rated alone, or None when the appraisal does not rate it (unknown, out of scope,
-    not applicable). `rows=True` also reads the PA's full cell rows with who saved them (the
-    grid page); otherwise only their values. `saved_revision`: this request's committed save
-    of a cell of the PA produced it (selectors.progress). `scope`: the PA's scope item as
-    `cell_target` read it ({} for none). Seven queries, ten when the appraisal's progress is not
-    in the cache."""
+    not applicable). `rows=True` also reads what the grid draws of each saved cell (`CellRow`:
+    value, version, whether it has a note); otherwise only the values. `saved_revision`: this
+    request's committed save of a cell of the PA produced it (selectors.progress). `scope`: the
+    PA's scope item as `cell_target` read it ({} for none). Seven queries, ten when the
+    appraisal's progress is not in the cache."""
     catalog = catalog or load_catalog(appraisal.variant)
     pa = catalog.process_areas.get(acronym)
     if pa is None:
@@ -161,18 +170,27 @@ def pa_state(
         return sp_code.get(sp_id, "") if sp_id else gp_code.get(gp_id, "")
 
     cells = Characterization.objects.filter(appraisal=appraisal, process_area=pa).order_by()
-    full_rows: dict[tuple[int, str], Characterization] = {}
+    cell_rows: dict[tuple[int, str], CellRow] = {}
     values: dict[tuple[int, str], str] = {}
     if rows:
-        for row in cells.select_related("updated_by"):
-            key = (
-                row.sampled_instance_id,
-                code_of(row.specific_practice_id, row.generic_practice_id),
-            )
-            if key[0] in keys and key[1]:
-                full_rows[key] = row
-                if row.value:
-                    values[key] = row.value
+        # Tuples, not models: two models per cell (the row and who saved it) cost a fifth of a
+        # 20-instance grid page, more than drawing its cells.
+        listed = cells.annotate(
+            has_note=ExpressionWrapper(~Q(note=""), output_field=BooleanField())
+        ).values_list(
+            "sampled_instance_id",
+            "specific_practice_id",
+            "generic_practice_id",
+            "value",
+            "version",
+            "has_note",
+        )
+        for instance_id, sp_id, gp_id, value, version, has_note in listed:
+            code = code_of(sp_id, gp_id)
+            if instance_id in keys and code:
+                cell_rows[(instance_id, code)] = CellRow(value, version, has_note)
+                if value:
+                    values[(instance_id, code)] = value
     else:
         listed = cells.exclude(value="").values_list(
             "sampled_instance_id", "specific_practice_id", "generic_practice_id", "value"
@@ -239,7 +257,7 @@ def pa_state(
             total=sum(p.total for p in progress.values()),
         ),
         in_scope_practices=in_scope_practices,
-        rows=full_rows,
+        rows=cell_rows,
     )
 
 
@@ -268,14 +286,23 @@ def _evidence(appraisal, pa, keys: dict[int, str], code_of) -> tuple[dict, dict]
     return {cell: frozenset(k) for cell, k in kinds.items()}, dict(counts)
 
 
+class GridCell(NamedTuple):
+    """One cell of the grid page; `row` is None for a cell never saved."""
+
+    instance: Instance
+    row: CellRow | None
+    evidence: int
+    uncovered: bool
+    previous: str
+
+
 def grid_rows(state: PAState, previous: dict[tuple[str, str, str], str]) -> list[dict]:
-    """The required practices of the PA in goal order, each with its cells and org value;
-    `previous` is improvement.selectors.previous_values (the "prev:" hint)."""
+    """The required practices of the PA in goal order, each with its cells (`GridCell`, one per
+    instance of `state.instances`) and org value; `previous` is
+    improvement.selectors.previous_values (the "prev:" hint)."""
     acronym, catalog = state.acronym, state.catalog
-    # One reverse() for the page instead of one {% url %} per cell (540 in a 20-instance grid).
-    pattern = reverse(
-        "assessments:cell", args=[state.appraisal.code, acronym, 987654321, "PRACTICE"]
-    )
+    rows_of, counts, uncovered = state.rows, state.evidence_counts, state.uncovered
+    columns = [(instance, instance.pk, instance.key) for instance in state.instances]
     rows = []
     previous_goal = None
     for code, practice_result in state.result.practices.items():
@@ -291,17 +318,14 @@ def grid_rows(state: PAState, previous: dict[tuple[str, str, str], str]) -> list
                 "new_goal": goal != previous_goal,
                 "result": practice_result,
                 "cells": [
-                    {
-                        "instance": instance,
-                        "row": state.rows.get((instance.pk, code)),
-                        "evidence": state.evidence_counts.get((instance.pk, code), 0),
-                        "uncovered": (instance.pk, code) in state.uncovered,
-                        "previous": previous.get((instance.key, acronym, code), ""),
-                        "url": pattern.replace("987654321", str(instance.pk)).replace(
-                            "PRACTICE", practice_slug(code)
-                        ),
-                    }
-                    for instance in state.instances
+                    GridCell(
+                        instance,
+                        rows_of.get((pk, code)),
+                        counts.get((pk, code), 0),
+                        (pk, code) in uncovered,
+                        previous.get((key, acronym, code), ""),
+                    )
+                    for instance, pk, key in columns
                 ],
             }
         )
