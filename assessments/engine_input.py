@@ -300,24 +300,26 @@ def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None
     )
 
 
-def load_evidence(appraisal: Appraisal, pa_by_id, code_of) -> tuple[dict, dict]:
+def load_evidence(
+    appraisal: Appraisal, pa_by_id, code_of, *, process_area: ProcessArea | None = None
+) -> tuple[dict, dict]:
     """One query: per cell (instance pk, acronym, code), the coverage kinds of its links
-    (assessments.coverage) and how many items are linked."""
+    (assessments.coverage) and how many items are linked; only `process_area`'s when given
+    (the rating grid of one PA)."""
     from evidence.models import EvidenceLink
 
     kinds: dict[tuple[int, str, str], set[str]] = defaultdict(set)
     counts: dict[tuple[int, str, str], int] = defaultdict(int)
-    rows = (
-        EvidenceLink.objects.filter(appraisal=appraisal)
-        .order_by()
-        .values_list(
-            "sampled_instance_id",
-            "process_area_id",
-            "specific_practice_id",
-            "generic_practice_id",
-            "item__kind",
-            "pii",
-        )
+    links = EvidenceLink.objects.filter(appraisal=appraisal)
+    if process_area is not None:
+        links = links.filter(process_area=process_area)
+    rows = links.order_by().values_list(
+        "sampled_instance_id",
+        "process_area_id",
+        "specific_practice_id",
+        "generic_practice_id",
+        "item__kind",
+        "pii",
     )
     for instance_id, pa_id, sp_id, gp_id, item_kind, pii in rows:
         pa = pa_by_id.get(pa_id)
