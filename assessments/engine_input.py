@@ -300,24 +300,26 @@ def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None
     )
 
 
-def load_evidence(appraisal: Appraisal, pa_by_id, code_of) -> tuple[dict, dict]:
+def load_evidence(
+    appraisal: Appraisal, pa_by_id, code_of, *, process_area: ProcessArea | None = None
+) -> tuple[dict, dict]:
     """One query: per cell (instance pk, acronym, code), the coverage kinds of its links
-    (assessments.coverage) and how many items are linked."""
+    (assessments.coverage) and how many items are linked; only `process_area`'s when given
+    (the rating grid of one PA)."""
     from evidence.models import EvidenceLink
 
     kinds: dict[tuple[int, str, str], set[str]] = defaultdict(set)
     counts: dict[tuple[int, str, str], int] = defaultdict(int)
-    rows = (
-        EvidenceLink.objects.filter(appraisal=appraisal)
-        .order_by()
-        .values_list(
-            "sampled_instance_id",
-            "process_area_id",
-            "specific_practice_id",
-            "generic_practice_id",
-            "item__kind",
-            "pii",
-        )
+    links = EvidenceLink.objects.filter(appraisal=appraisal)
+    if process_area is not None:
+        links = links.filter(process_area=process_area)
+    rows = links.order_by().values_list(
+        "sampled_instance_id",
+        "process_area_id",
+        "specific_practice_id",
+        "generic_practice_id",
+        "item__kind",
+        "pii",
     )
     for instance_id, pa_id, sp_id, gp_id, item_kind, pii in rows:
         pa = pa_by_id.get(pa_id)
@@ -329,13 +331,39 @@ def load_evidence(appraisal: Appraisal, pa_by_id, code_of) -> tuple[dict, dict]:
     return {cell: frozenset(k) for cell, k in kinds.items()}, dict(counts)
 
 
+def scope_input(
+    appraisal: Appraisal, scope_items: Mapping[str, ScopeItem]
+) -> rating.AppraisalInput:
+    """The engine's input of the appraisal's scope and targets alone: no cell, no judgment."""
+    return appraisal_input(appraisal, dict(scope_items), {}, {}, {}, {}, {})
+
+
+def pa_requirements(
+    catalog: Catalog, scope: rating.AppraisalInput, acronym: str
+) -> rating.PAResult:
+    """What the scope and targets require of one PA of the catalog: its `required_goals` and its
+    `practices` in grid order, both empty when the PA is out of scope or not applicable.
+
+    The one place that answers "which PAs, goals and practices does this appraisal require":
+    the engine's own rule (DESIGN §4.0, `rating.rules.scope_rating`) run on the PA alone with no
+    cell, so no query. `scope` is `scope_input` of a stored appraisal, or the importer's header.
+    """
+    return rating.rate_process_area(catalog.model_spec(only=acronym), scope, acronym)
+
+
+def pas_in_scope(catalog: Catalog, scope: rating.AppraisalInput) -> list[str]:
+    """The acronyms of the catalog's PAs that the scope and targets rate, by acronym."""
+    excluded = (rating.OUT_OF_SCOPE, rating.NOT_APPLICABLE)
+    return [
+        acronym
+        for acronym in sorted(catalog.process_areas)
+        if pa_requirements(catalog, scope, acronym).rating not in excluded
+    ]
+
+
 def required_practices(
     catalog: Catalog, appraisal: Appraisal, scope_items: Mapping[str, ScopeItem], acronym: str
 ) -> dict[str, rating.PracticeResult]:
     """The practices that the appraisal's scope and targets require of one PA, in grid order;
-    empty for a PA out of scope or not applicable. The engine's own rule, run on the PA alone
-    with no cell: no query."""
-    engine_input = appraisal_input(appraisal, dict(scope_items), {}, {}, {}, {}, {})
-    return rating.rate_process_area(
-        catalog.model_spec(only=acronym), engine_input, acronym
-    ).practices
+    empty for a PA out of scope or not applicable (`pa_requirements`): no query."""
+    return pa_requirements(catalog, scope_input(appraisal, scope_items), acronym).practices

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assessments import rating
+from assessments.engine_input import load_catalog, pa_requirements, scope_input
 from assessments.models import Appraisal, Finding, Instance, ScopeItem
 from assessments.revision import begin_write
 from models_catalog.models import (
@@ -36,75 +37,27 @@ Goal = SpecificGoal | GenericGoal
 Practice = SpecificPractice | GenericPractice
 
 
-def goals_and_practices(
-    *,
-    process_area: rating.ProcessAreaSpec,
-    generic_goals: tuple[rating.GenericGoalSpec, ...],
-    representation: str,
-    target_maturity_level: int | None,
-    target_capability_level: int | None,
-    excluded: bool = False,
-) -> dict[str, tuple[str, ...]]:
-    """The goals a finding on the PA may name, each with the practices rated under it.
-
-    Asks the engine which goals the target requires (DESIGN §4.0), so that nothing here
-    re-implements that rule: an empty mapping when the PA is not rated (out of scope, not
-    applicable, or `excluded`). GG1 is listed with no practices: it is not rated by practices.
-    """
-    if excluded or (representation == rating.CONTINUOUS and not target_capability_level):
-        return {}
-    model = rating.ModelSpec(
-        process_areas=(process_area,),
-        generic_goals=generic_goals,
-        maturity_levels=(),
-        capability_levels=(),
-    )
-    appraisal = rating.AppraisalInput(
-        representation=representation,
-        target_maturity_level=target_maturity_level,
-        target_profile={process_area.acronym: target_capability_level}
-        if target_capability_level
-        else {},
-    )
-    result = rating.rate_process_area(model, appraisal, process_area.acronym)
-    found: dict[str, list[str]] = {goal: [] for goal in result.required_goals}
-    for code, practice in result.practices.items():
+def goals_and_practices(requirements: rating.PAResult) -> dict[str, tuple[str, ...]]:
+    """The goals a finding on the PA may name, each with the practices rated under it, from
+    what the scope and targets require of it (`engine_input.pa_requirements`): nothing here
+    re-implements that rule. Empty when the PA is not rated (out of scope, not applicable).
+    GG1 is listed with no practices: it is not rated by practices."""
+    found: dict[str, list[str]] = {goal: [] for goal in requirements.required_goals}
+    for code, practice in requirements.practices.items():
         found[practice.goal].append(code)
     return {goal: tuple(codes) for goal, codes in found.items()}
 
 
 def _pa_requirements(appraisal: Appraisal, process_area: ProcessArea) -> dict[str, tuple]:
-    """goals_and_practices() for a PA of a stored appraisal: five indexed queries."""
+    """goals_and_practices() for a PA of a stored appraisal: the scope item's query, plus the
+    catalog's unless this process has it. Empty for a PA the variant does not include."""
+    catalog = load_catalog(appraisal.variant)
+    acronym = process_area.acronym
+    if catalog.process_areas.get(acronym) != process_area:
+        return {}
     item = ScopeItem.objects.filter(appraisal=appraisal, process_area=process_area).first()
-    variant = appraisal.variant
-    specific = tuple(
-        rating.GoalSpec(code=goal.code, practices=tuple(sp.code for sp in goal.practices.all()))
-        for goal in process_area.goals.prefetch_related("practices").order_by("number")
-        if variant.includes(goal.addition)
-    )
-    generic = tuple(
-        rating.GenericGoalSpec(
-            code=gg.code,
-            capability_level=gg.capability_level.number,
-            practices=tuple(gp.code for gp in gg.practices.all()),
-        )
-        for gg in GenericGoal.objects.filter(constellation_id=process_area.constellation_id)
-        .select_related("capability_level")
-        .prefetch_related("practices")
-    )
-    excluded = item is None or item.applicability != ScopeItem.Applicability.APPLICABLE
-    return goals_and_practices(
-        process_area=rating.ProcessAreaSpec(
-            acronym=process_area.acronym,
-            maturity_level=process_area.maturity_level.number,
-            specific_goals=specific,
-        ),
-        generic_goals=generic,
-        representation=appraisal.representation,
-        target_maturity_level=appraisal.target_maturity_level,
-        target_capability_level=item.target_capability_level if item else None,
-        excluded=excluded,
-    )
+    scope = scope_input(appraisal, {acronym: item} if item else {})
+    return goals_and_practices(pa_requirements(catalog, scope, acronym))
 
 
 def check_narrowing(

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
 from assessments import limits
+from assessments.labels import NA_JUSTIFICATION
 from assessments.limits import text_field
 from assessments.models import Appraisal, Finding, Instance, Role, ScopeItem, Value
 from assessments.validators import DATE_ORDER, not_applicable_refusal
@@ -171,7 +172,7 @@ class ScopeItemForm(forms.ModelForm):
             if self.refusal:
                 self.add_error("applicability", self.refusal)
             elif not (data.get("justification") or "").strip():
-                self.add_error("justification", "Say why the process area is not applicable.")
+                self.add_error("justification", NA_JUSTIFICATION)
         return data
 
 

@@ -19,8 +19,12 @@ bypassed, neither read nor written,
 - for an appraisal this request has written (`revision.written_in_this_request`): the write may
   have rolled back after raising the in-memory revision, or the view may redraw from an object
   read before the write;
-- inside a transaction the application opened: a write in progress may roll back or go on
-  writing after the results were computed (test-case transactions do not count).
+- while a write of this thread is open (`revision.write_open`: a transaction that raised a
+  revision and has not committed): it may roll back or go on writing after the results were
+  computed. A transaction that raised no revision has written no rows the results read
+  (`begin_write` is the first statement of every write), so its reads are of committed data;
+- for a new appraisal (revision 0): the transaction creating it raises no revision, and on
+  SQLite a rolled-back appraisal's pk is used again.
 
 A cache that cannot be reached is not an error: the results are computed as without a cache.
 """
@@ -33,11 +37,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import connection
 
 from assessments import rating
 from assessments.models import Appraisal
-from assessments.revision import written_in_this_request
+from assessments.revision import write_open, written_in_this_request
 
 logger = logging.getLogger(__name__)
 
@@ -57,17 +60,17 @@ def key(appraisal_pk: int, revision: int, digest: str) -> str:
     return f"rated:v{VERSION}:{appraisal_pk}:{revision}:{digest}"
 
 
-def _in_own_transaction() -> bool:
-    """Whether this connection is inside a transaction the application opened (a test case's
-    wrapping transaction is not one: nothing in it runs in production)."""
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
-
-
 def bypassed(appraisal: Appraisal, *, saved: bool = False) -> bool:
-    """Whether caches keyed by the appraisal's revision must be neither read nor written now (see
-    the module docstring). `saved`: the caller's own write to it committed, with a revision it
-    knows, so that write alone is no reason."""
-    return (not saved and written_in_this_request(appraisal.pk)) or _in_own_transaction()
+    """Whether caches keyed by the appraisal's revision must be neither read nor written now:
+    where the module docstring says, from explicit markers of the application's own writes (a
+    test case's wrapping transaction is no write: it is none in production). `saved`: the
+    caller's own write to it committed, with a revision it knows, so that write alone is no
+    reason."""
+    return (
+        not appraisal.revision
+        or write_open()
+        or (not saved and written_in_this_request(appraisal.pk))
+    )
 
 
 def rated(appraisal: Appraisal, spec: rating.ModelSpec, compute: Callable[[], T]) -> T:

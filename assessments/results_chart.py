@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assessments import rating
+from assessments.chart_geometry import LevelScale, slots
 from assessments.engine_input import AppraisalState
 from assessments.labels import CL_NOT_RATED
 
@@ -145,31 +146,22 @@ def capability_chart(state: AppraisalState) -> Chart:
         + [results.process_areas[a].capability_level or 0 for a in acronyms]
         + [1]
     )
-    plot_height = top * LEVEL_HEIGHT
-    baseline = TOP + plot_height
+    scale = LevelScale(baseline=TOP + top * LEVEL_HEIGHT, level_height=LEVEL_HEIGHT)
     reached = (
         results.maturity_level
         if results.representation == rating.STAGED
         else results.equivalent_maturity_level
     ) or 1
-
-    bars: list[ChartBar] = []
-    groups: list[ChartGroup] = []
-    x = LEFT + GROUP_GAP // 2
-    previous = None
-    group_start = x
-    for acronym in acronyms:
-        level_of_pa = pas[acronym].maturity_level.number
-        if previous is not None and level_of_pa != previous:
-            groups.append(_group(previous, group_start, x, reached))
-            x += GROUP_GAP
-            group_start = x
-        previous = level_of_pa
-        bars.append(_bar(state, acronym, targets[acronym], x, baseline))
-        x += SLOT
-    if previous is not None:
-        groups.append(_group(previous, group_start, x, reached))
-    plot_right = x + GROUP_GAP // 2
+    xs, spans, end = slots(
+        [pas[a].maturity_level.number for a in acronyms],
+        start=LEFT + GROUP_GAP // 2,
+        step=SLOT,
+        gap=GROUP_GAP,
+    )
+    bars = [_bar(state, a, targets[a], x, scale) for a, x in zip(acronyms, xs, strict=True)]
+    groups = [_group(span.key, span.start, span.end, reached) for span in spans]
+    plot_right = end + GROUP_GAP // 2
+    baseline = scale.baseline
     if results.representation == rating.STAGED:
         title = f"Indicative maturity level {results.maturity_level}"
         summary = (
@@ -188,10 +180,7 @@ def capability_chart(state: AppraisalState) -> Chart:
         summary=summary,
         bars=bars,
         groups=groups,
-        gridlines=[
-            (baseline - n * LEVEL_HEIGHT, baseline - n * LEVEL_HEIGHT + 4, f"CL{n}")
-            for n in range(top + 1)
-        ],
+        gridlines=[(y, y + 4, f"CL{n}") for n, y in scale.lines(top)],
     )
 
 
@@ -205,13 +194,14 @@ def _group(maturity_level: int, start: int, end: int, reached: int) -> ChartGrou
     )
 
 
-def _bar(state: AppraisalState, acronym: str, target: int | None, x: int, baseline: int):
+def _bar(state: AppraisalState, acronym: str, target: int | None, x: int, scale: LevelScale):
     result = state.results.process_areas[acronym]
     level = result.capability_level
-    target_height = (target or 0) * LEVEL_HEIGHT
+    baseline = scale.baseline
+    target_height = scale.height(target)
     fill = FILL.get(result.rating, "#adb5bd")
     # A PA in scope at CL0 still gets a thin bar, so its rating's colour shows.
-    height = (level or 0) * LEVEL_HEIGHT if level != 0 else STUB
+    height = scale.height(level) if level != 0 else STUB
     name = f"{acronym} {state.catalog.process_areas[acronym].name}"
     if result.rating == rating.NOT_APPLICABLE:
         label, title = "n/a", f"{name}: not applicable"
@@ -235,7 +225,7 @@ def _bar(state: AppraisalState, acronym: str, target: int | None, x: int, baseli
         x=x + offset,
         y=baseline - height,
         height=height,
-        target_y=baseline - target_height,
+        target_y=scale.y(target),
         target_height=target_height,
         fill=fill,
         label=label,

@@ -22,6 +22,8 @@ LOCKED = "The appraisal is final: reopen it before changing anything."
 # The appraisals this thread raised the revision of since its request began. The results cache
 # neither reads nor stores their results for the rest of the request: the write may still roll
 # back, and the view may redraw from an Appraisal object read before the write.
+# `open` is whether a write this thread began has not committed yet: until then the cache is
+# skipped for every appraisal, since the write's transaction may hold rows of others too.
 _local = threading.local()
 
 
@@ -29,14 +31,29 @@ def written_in_this_request(appraisal_pk: int) -> bool:
     return appraisal_pk in getattr(_local, "written", ())
 
 
+def write_open() -> bool:
+    """Whether this thread is inside a write's transaction: one that raised a revision and has
+    not committed. Stays true after a rollback until the next request (there is no public hook
+    for a rollback; skipping the cache is the safe side)."""
+    return getattr(_local, "open", False)
+
+
+def _write_committed() -> None:
+    _local.open = False
+
+
 def _note_write(appraisal_pk: int) -> None:
     if not hasattr(_local, "written"):
         _local.written = set()
     _local.written.add(appraisal_pk)
+    _local.open = True
+    # Runs when the outermost transaction commits (at once outside one); dropped if it rolls back.
+    transaction.on_commit(_write_committed)
 
 
 def _forget_writes(**kwargs) -> None:
     _local.written = set()
+    _local.open = False
 
 
 request_started.connect(_forget_writes, dispatch_uid="assessments.revision.forget_writes")

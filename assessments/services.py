@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -53,6 +53,9 @@ from models_catalog.models import (
     SpecificGoal,
     SpecificPractice,
 )
+
+if TYPE_CHECKING:
+    from assessments.selectors.grid import CellTarget
 
 REOPEN_NEEDS_REASON = "Reopening a final appraisal needs a reason."
 BAD_TRANSITION = "An appraisal cannot go from {old} to {new}."
@@ -292,12 +295,6 @@ def _practice_fields(process_area: ProcessArea, practice) -> dict:
     raise TypeError(f"not a practice: {practice!r}")
 
 
-@dataclass
-class CharacterizationChange:
-    value: str
-    note: str
-
-
 _CELL_KEYS = [f.name for f in Characterization._meta.concrete_fields if f.is_relation]
 
 
@@ -311,8 +308,7 @@ def characterization_set(
     user,
     value: str | None = None,
     note: str | None = None,
-    catalog=None,
-    cell_checked: bool = False,
+    checked: CellTarget | None = None,
 ) -> Characterization:
     """Save one cell of the rating grid; fields left None keep their current content.
 
@@ -322,25 +318,30 @@ def characterization_set(
     (`begin_write`), so a save racing with the move to final is refused rather than committed
     after it. The cell alone is validated, with a few indexed queries whatever the size of the
     appraisal: the instance covers the PA, the scope and targets require the practice.
-    `catalog` (engine_input.Catalog) and `cell_checked` (grid.cell_target checked the cell in
-    this request) save reading the catalog and repeating the checks.
+    `checked`: the `grid.cell_target` of this very cell, read in this request. It made the same
+    two checks (the same queries and `required_practices`), so they are not made again and its
+    catalog is used; given for another cell, it is ignored. Both ways check before the save's
+    transaction: a scope change committed in between is seen by neither (the engine then ignores
+    the cell, as any cell of a practice no longer required).
     """
     from assessments.engine_input import load_catalog, required_practices
 
     if instance.appraisal_id != appraisal.pk:
         raise ValidationError("The instance belongs to another appraisal.")
-    if not cell_checked and not instance.process_areas.filter(pk=process_area.pk).exists():
+    cell = (instance, process_area, practice)
+    if checked and (checked.instance, checked.pa, checked.practice) != cell:
+        checked = None  # a check of another cell proves nothing about this one
+    if not checked and not instance.process_areas.filter(pk=process_area.pk).exists():
         raise ValidationError(
             INSTANCE_DOES_NOT_COVER.format(instance=instance, acronym=process_area.acronym)
         )
-    catalog = catalog or load_catalog(appraisal.variant)
+    catalog = checked.catalog if checked else load_catalog(appraisal.variant)
     code = catalog.code_in(process_area, practice)
     items = ScopeItem.objects.filter(appraisal=appraisal, process_area=process_area)
-    scope = None if cell_checked else items.first()
+    scope = None if checked else items.first()
     scope_items = {process_area.acronym: scope} if scope else {}
     if not code or not (
-        cell_checked
-        or code in required_practices(catalog, appraisal, scope_items, process_area.acronym)
+        checked or code in required_practices(catalog, appraisal, scope_items, process_area.acronym)
     ):
         raise ValidationError(
             PRACTICE_NOT_REQUIRED.format(code=code or practice, acronym=process_area.acronym)

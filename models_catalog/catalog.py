@@ -131,10 +131,6 @@ class Catalog:
             for gg in self.generic_goals
         )
 
-    def specs(self, acronym: str) -> tuple[rating.ProcessAreaSpec, tuple]:
-        """The engine's view of one PA and of the generic goals (no query)."""
-        return self.pa_spec(self.process_areas[acronym]), self.generic_goal_specs()
-
     def model_spec(self, only: str | None = None) -> rating.ModelSpec:
         """The engine's model; `only` an acronym: that PA alone, for `rating.rate_process_area`."""
         if only is None:

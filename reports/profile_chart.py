@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assessments import rating
+from assessments.chart_geometry import LevelScale, slots
 from assessments.engine_input import AppraisalState
 from assessments.results_chart import target_level
 
@@ -30,6 +31,7 @@ class Bar:
     y: float
     target_y: float | None
     rating: str
+    uncertain_height: float  # the hatched area of an uncertain bar
 
     @property
     def center(self) -> float:
@@ -54,11 +56,6 @@ class Bar:
             rating.NOT_APPLICABLE,
             rating.OUT_OF_SCOPE,
         )
-
-    @property
-    def uncertain_height(self) -> float:
-        """The hatched area of an uncertain bar: up to the target (two levels without one)."""
-        return self.bottom - (self.target_y if self.target_y is not None else self.bottom - 36)
 
     @property
     def uncertain_y(self) -> float:
@@ -113,17 +110,17 @@ def profile_chart(state: AppraisalState, pa_rows: list[PARow]) -> Chart:
     top_level = max(state.catalog.capability_levels or (5,))
     rows = [row for row in pa_rows if row.in_scope or row.rating == rating.NOT_APPLICABLE]
     left, top, step, level_height = 24.0, 16.0, 22.0, 18.0
-    bottom = top + level_height * top_level
+    scale = LevelScale(baseline=top + level_height * top_level, level_height=level_height)
+    bottom = scale.baseline
+    xs, _, _ = slots([None] * len(rows), start=left + 6, step=step, gap=0.0)
     bars = []
-    for index, row in enumerate(rows):
-        x = left + 6 + index * step
+    for row, x in zip(rows, xs, strict=True):
         level = row.capability_level
         if row.in_scope:
             target = target_level(state, row.acronym)
         else:
             # A not applicable PA keeps the mark of the continuous target it was given.
             target = int(row.target.removeprefix("CL")) if row.target else None
-        height = level_height * (level or 0)
         bars.append(
             Bar(
                 acronym=row.acronym,
@@ -131,9 +128,11 @@ def profile_chart(state: AppraisalState, pa_rows: list[PARow]) -> Chart:
                 x=x,
                 level=level,
                 target=target,
-                height=height,
-                y=bottom - height,
-                target_y=bottom - level_height * target if target is not None else None,
+                height=scale.height(level),
+                y=scale.y(level),
+                target_y=scale.y(target) if target is not None else None,
+                # Hatched up to the target; two levels high without one.
+                uncertain_height=scale.height(target if target is not None else 2),
                 rating=row.rating,
             )
         )
@@ -144,6 +143,6 @@ def profile_chart(state: AppraisalState, pa_rows: list[PARow]) -> Chart:
         top=top,
         bottom=bottom,
         left=left,
-        levels=[(n, bottom - level_height * n) for n in range(top_level + 1)],
+        levels=scale.lines(top_level),
         bars=bars,
     )

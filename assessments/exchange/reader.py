@@ -8,7 +8,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessments import finding_services, limits, validators
+from assessments import finding_services, limits, rating, validators
+from assessments.engine_input import pa_requirements, pas_in_scope
 from assessments.exchange.checks import _INVALID, _KEY, _Checks, _kind, _path
 from assessments.exchange.errors import (
     BAD_CHOICE,
@@ -231,7 +232,13 @@ class _Reader(_Checks):
         staged = header["representation"] == Appraisal.Representation.STAGED
         high = self.catalog.max_maturity_level if self.catalog else 5
         level = self.integer(
-            app, "target_maturity_level", where, low=2, high=high, default=None, nullable=True
+            app,
+            "target_maturity_level",
+            where,
+            low=validators.MIN_TARGET_MATURITY_LEVEL,
+            high=high,
+            default=None,
+            nullable=True,
         )
         if validators.staged_without_target(header["representation"], level):
             self.error("appraisal.target_maturity_level", STAGED_NEEDS_TARGET)
@@ -308,6 +315,7 @@ class _Reader(_Checks):
         if na is None:
             return _INVALID
         oos = {pa.acronym for pa in out_of_scope} if out_of_scope is not _INVALID else set()
+        constellation = self.catalog.variant.constellation if self.catalog else None
         result, ok = {}, True
         for acronym in na:
             path = _path(where, acronym)
@@ -318,8 +326,7 @@ class _Reader(_Checks):
             if pa is not _INVALID and acronym in oos:
                 self.error(path, NA_AND_OOS.format(acronym=acronym))
                 ok = False
-            elif pa is not _INVALID and not pa.may_be_not_applicable:
-                constellation = self.catalog.variant.constellation
+            elif pa is not _INVALID and validators.not_applicable_refusal(pa, constellation):
                 self.error(
                     path, NA_NOT_ALLOWED.format(acronym=acronym, constellation=constellation)
                 )
@@ -362,20 +369,12 @@ class _Reader(_Checks):
         return plans, coverage
 
     def in_scope(self, header: dict):
-        """DESIGN §6: an instance covers every PA in scope unless it lists its own."""
+        """DESIGN §6: an instance covers every PA in scope unless it lists its own; the PAs in
+        scope are the engine's (`engine_input.pas_in_scope`), as for a stored appraisal."""
         if self.catalog is None or _INVALID in header.values() or not header:
             return _INVALID
-        excluded = {pa.acronym for pa in header["out_of_scope"]} | set(header["not_applicable"])
-        if header["representation"] == Appraisal.Representation.STAGED:
-            top = header["target_maturity_level"]
-            chosen = [
-                pa for pa in self.catalog.pas.values() if 2 <= pa.maturity_level.number <= top
-            ]
-        else:
-            chosen = [self.catalog.pas[acronym] for acronym in header["target_profile"]]
-        return sorted(
-            (pa for pa in chosen if pa.acronym not in excluded), key=lambda pa: pa.acronym
-        )
+        pas = self.catalog.pas
+        return [pas[acronym] for acronym in pas_in_scope(self.catalog, _scope(header))]
 
     def read_characterizations(self, top: dict, coverage: dict) -> list[dict[str, Any]]:
         rows, seen = [], {}
@@ -559,15 +558,8 @@ class _Reader(_Checks):
             return _INVALID if code is _INVALID else code
         if not code and practice is None:
             return None
-        excluded = {p.acronym for p in header["out_of_scope"]} | set(header["not_applicable"])
-        spec, generic = self.catalog.specs(pa.acronym)
         requirements = finding_services.goals_and_practices(
-            process_area=spec,
-            generic_goals=generic,
-            representation=header["representation"],
-            target_maturity_level=header["target_maturity_level"],
-            target_capability_level=header["target_profile"].get(pa.acronym),
-            excluded=pa.acronym in excluded,
+            pa_requirements(self.catalog, _scope(header), pa.acronym)
         )
         problems = finding_services.check_narrowing(
             requirements,
@@ -593,3 +585,15 @@ class _Reader(_Checks):
             return False
         seen[identity] = path
         return True
+
+
+def _scope(header: dict) -> rating.AppraisalInput:
+    """The engine's input of a checked header's scope and targets (as `engine_input.scope_input`
+    of a stored appraisal): what the PAs in scope and a finding's goals are read from."""
+    return rating.AppraisalInput(
+        representation=header["representation"],
+        target_maturity_level=header["target_maturity_level"],
+        target_profile=header["target_profile"],
+        out_of_scope=frozenset(pa.acronym for pa in header["out_of_scope"]),
+        not_applicable=frozenset(header["not_applicable"]),
+    )

@@ -9,7 +9,6 @@ comes from count queries. The cost grows with the PA's cells, never with the oth
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -24,6 +23,7 @@ from assessments.engine_input import (
     Progress,
     appraisal_input,
     load_catalog,
+    load_evidence,
     required_practices,
 )
 from assessments.models import (
@@ -215,7 +215,8 @@ def pa_state(
         .select_related("decided_by")
         .order_by()
     }
-    evidence, evidence_counts = _evidence(appraisal, pa, keys, code_of)
+    evidence, counts = load_evidence(appraisal, {pa.pk: pa}, code_of, process_area=pa)
+    evidence_counts = {(pk, code): n for (pk, _, code), n in counts.items() if pk in keys}
     engine_input = appraisal_input(
         appraisal,
         scope,
@@ -224,7 +225,7 @@ def pa_state(
         keys,
         {(acronym, code): j for code, j in practice_judgments.items() if code},
         {(acronym, code): j for code, j in goal_judgments.items() if code},
-        {(pk, acronym, code): kinds for (pk, code), kinds in evidence.items()},
+        evidence,
     )
     result = rating.rate_process_area(catalog.model_spec(only=acronym), engine_input, acronym)
     pk_of = {key: pk for pk, key in keys.items()}
@@ -259,31 +260,6 @@ def pa_state(
         in_scope_practices=in_scope_practices,
         rows=cell_rows,
     )
-
-
-def _evidence(appraisal, pa, keys: dict[int, str], code_of) -> tuple[dict, dict]:
-    """One query: the PA's evidence links by cell, as coverage kinds and counts."""
-    from evidence.models import EvidenceLink
-
-    kinds: dict[tuple[int, str], set[str]] = defaultdict(set)
-    counts: dict[tuple[int, str], int] = defaultdict(int)
-    links = (
-        EvidenceLink.objects.filter(appraisal=appraisal, process_area=pa)
-        .order_by()
-        .values_list(
-            "sampled_instance_id",
-            "specific_practice_id",
-            "generic_practice_id",
-            "item__kind",
-            "pii",
-        )
-    )
-    for instance_id, sp_id, gp_id, item_kind, pii in links:
-        code = code_of(sp_id, gp_id)
-        if instance_id in keys and code:
-            kinds[(instance_id, code)].add(evidence_coverage.link_kind(item_kind, pii))
-            counts[(instance_id, code)] += 1
-    return {cell: frozenset(k) for cell, k in kinds.items()}, dict(counts)
 
 
 class GridCell(NamedTuple):

@@ -115,8 +115,7 @@ def _cell_save(request: HttpRequest, code, acronym: str, instance: int, practice
                 practice=target.practice,
                 expected_version=form.cleaned_data["version"],
                 user=request.user,
-                catalog=target.catalog,
-                cell_checked=True,
+                checked=target,  # _cell_or_404 checked this cell: not again (see the service)
                 **form.changes(),
             )
         except services.Conflict as error:

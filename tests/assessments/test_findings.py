@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments import finding_services
-from assessments.engine_input import load_catalog
+from assessments.engine_input import load_appraisal_state, load_catalog
 from assessments.models import Appraisal, Finding
+from tests.assessments.test_scenarios import make_appraisal
 from tests.conftest import rate_cell
 
 
@@ -191,3 +192,18 @@ def test_a_viewer_sees_no_form(client, appraisal, viewer):
         reverse("assessments:findings", args=[appraisal.code]) + "?pa=REQM"
     ).content.decode()
     assert 'id="finding-form"' not in html
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [{"target": 3, "not_applicable": ("SAM",), "out_of_scope": ("DAR",)}, {"profile": {"CM": 1}}],
+)
+def test_a_finding_may_name_what_the_results_rate(org, base_variant, scope):
+    """One rule for "which goals and practices are required": the service narrows a finding to
+    what the engine rates for the results page and the grid's form, on every PA."""
+    appraisal = make_appraisal(org, base_variant, **scope)
+    state = load_appraisal_state(appraisal)
+    for acronym, pa in state.catalog.process_areas.items():
+        rated = finding_services.goals_and_practices(state.results.process_areas[acronym])
+        assert finding_services._pa_requirements(appraisal, pa) == rated
+    assert finding_services._pa_requirements(appraisal, state.catalog.process_areas["CM"]) != {}

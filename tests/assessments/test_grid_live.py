@@ -12,6 +12,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.engine_input import load_appraisal_state, load_catalog
 from assessments.models import Appraisal
+from assessments.selectors import grid
 from tests.assessments.test_views_rating import HTMX, cell_url, stored
 from tests.conftest import rate_cell
 
@@ -49,6 +50,9 @@ def _grow(appraisal, user, saves: int, instances: int) -> None:
         rate_cell(appraisal, "hosting", acronym, "GP 2.1", "FI", user)
 
 
+# Real commits, as in production: the last save reuses the progress its predecessor cached
+# (selectors.progress), which a test case's wrapping transaction would keep it from.
+@pytest.mark.django_db(transaction=True)
 def test_save_and_panel_cost_the_same_whatever_the_history_and_instances(
     client, appraisal, team_member, lead, django_assert_max_num_queries
 ):
@@ -114,6 +118,36 @@ def test_service_refuses_a_practice_the_scope_does_not_require(appraisal, team_m
                 value="FI",
             )
     assert not appraisal.characterizations.exists()
+
+
+def test_a_check_of_another_cell_does_not_spare_the_service_its_checks(appraisal, team_member):
+    """`checked` spares the checks only for the cell grid.cell_target checked."""
+    catalog = load_catalog(appraisal.variant)
+    desk = appraisal.instances.get(key="desk")
+    target = grid.cell_target(appraisal, "REQM", desk.pk, "SP-1.1")
+    with pytest.raises(ValidationError, match="not a practice that this appraisal rates"):
+        services.characterization_set(
+            appraisal=appraisal,
+            instance=desk,
+            process_area=target.pa,
+            practice=catalog.practice("REQM", "GP 3.1"),
+            expected_version=0,
+            user=team_member,
+            value="FI",
+            checked=target,
+        )
+    assert not appraisal.characterizations.exists()
+    row = services.characterization_set(
+        appraisal=appraisal,
+        instance=desk,
+        process_area=target.pa,
+        practice=target.practice,
+        expected_version=0,
+        user=team_member,
+        value="FI",
+        checked=target,
+    )
+    assert row.practice_code == "SP 1.1"
 
 
 def test_nothing_changed_is_a_204_in_a_few_queries(

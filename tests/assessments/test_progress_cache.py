@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from contextlib import nullcontext
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,6 +14,10 @@ from assessments import services
 from assessments.engine_input import load_appraisal_state, load_catalog
 from tests.assessments.test_views_rating import HTMX, cell_url, stored
 from tests.conftest import rate_cell
+
+# Real commits: the cache is skipped while a write's transaction is open (revision.write_open),
+# and a test case's wrapping transaction would keep every write open to the end of its request.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # A save whose previous revision's counts are cached: no count over the whole appraisal.
 DERIVED_SAVE_QUERIES = 18

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
@@ -300,6 +300,50 @@ def test_a_write_that_rolls_back_leaves_no_entry_under_its_revision(ranged, lead
     goal_judgment(fresh(ranged), lead)  # commits the revision the rollback had shown
     revision._forget_writes()
     assert load_appraisal_state(fresh(ranged)).results.to_dict() == uncached(ranged)
+
+
+def test_no_entry_while_a_write_of_this_thread_is_open(
+    org, base_variant, ranged, django_capture_on_commit_callbacks
+):
+    """A read inside a write's transaction (one that raised a revision) neither reads nor stores
+    an entry, whichever appraisal it reads: the write may roll back or go on. After the commit,
+    reads are cached again; after a rollback, not before the next request."""
+    other = make_appraisal(org, base_variant, target=2)
+    revision._forget_writes()  # the next request
+    assert not revision.write_open()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        revision.begin_write(other)
+        load_appraisal_state(fresh(ranged))
+        assert revision.write_open() and entry(ranged) is None
+    assert not revision.write_open()
+    load_appraisal_state(fresh(ranged))
+    assert entry(ranged) is not None
+    cache.clear()
+    with pytest.raises(services.Conflict), transaction.atomic():
+        revision.begin_write(other)
+        raise services.Conflict(None)  # the write gives up: its transaction rolls back
+    load_appraisal_state(fresh(ranged))
+    assert revision.write_open() and entry(ranged) is None
+    revision._forget_writes()
+    with transaction.atomic():  # an application transaction that writes nothing
+        load_appraisal_state(fresh(ranged))
+    assert entry(ranged) is not None
+
+
+def test_a_new_appraisal_is_not_cached(org, base_variant):
+    """Revision 0: created, never written. Its creating transaction raised no revision, and on
+    SQLite a rolled-back appraisal's pk comes back."""
+    appraisal = services.appraisal_create(
+        organisation=org,
+        name="New",
+        variant=base_variant,
+        representation="staged",
+        target_maturity_level=2,
+    )
+    revision._forget_writes()
+    assert fresh(appraisal).revision == 0
+    load_appraisal_state(fresh(appraisal))
+    assert entry(appraisal) is None
 
 
 def test_a_changed_catalog_is_rated_afresh(ranged):
