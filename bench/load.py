@@ -5,7 +5,7 @@
    cells), plus one team member per rater.
 2. Measures the results page in this process, through Django's test client: cold (no cached
    results: the entry is deleted before each run) and warm (the entry from the previous run).
-3. Starts gunicorn (`--workers` default 2 × cores + 1, sync workers) with REDIS_URL, then for each
+3. Starts gunicorn (`--workers` sync workers, default one per core) with REDIS_URL, then for each
    client count (8 and 16) runs that many raters in threads for `--seconds` (20): each signs in
    with its own `requests` session and saves cells of its own instance in turn through the grid's
    htmx POST (`version`, `value`, `note`), taking the next version from the answer. Reports saves
@@ -338,7 +338,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 16])
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    # One sync worker per core: a save is CPU work, and PostgreSQL and the raters share the
+    # cores (docs/benchmarks.md compares with 2 × cores + 1).
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--port", type=int, default=8150)
     parser.add_argument("--page-runs", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
