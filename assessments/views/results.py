@@ -228,7 +228,8 @@ def _judgments(state: AppraisalState) -> list[dict]:
 
 
 def _history(state: AppraisalState) -> list[dict]:
-    """The latest recorded, changed and withdrawn judgments (django-simple-history): 2 queries."""
+    """The latest recorded, changed and withdrawn judgments (django-simple-history): 2 queries,
+    read as tuples (historical model instances cost more than the rest of the list)."""
     catalog = state.catalog
     acronyms = {pa.pk: acronym for acronym, pa in catalog.process_areas.items()}
     sp_codes = {sp.pk: code for (_, code), sp in catalog.specific_practices.items()}
@@ -236,30 +237,41 @@ def _history(state: AppraisalState) -> list[dict]:
     sg_codes = {g.pk: code for (acr, code), g in catalog.goals.items() if acr}
     gg_codes = {g.pk: g.code for g in catalog.generic_goals}
     entries = []
-    for model in (PracticeJudgment, GoalJudgment):
+    for model, specific, generic, value_field, specific_codes, generic_codes in (
+        (
+            PracticeJudgment,
+            "specific_practice_id",
+            "generic_practice_id",
+            "value",
+            sp_codes,
+            gp_codes,
+        ),
+        (GoalJudgment, "specific_goal_id", "generic_goal_id", "rating", sg_codes, gg_codes),
+    ):
         rows = (
             model.history.filter(appraisal_id=state.appraisal.pk)
-            .select_related("history_user")
-            .order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+            .order_by("-history_date", "-history_id")
+            .values_list(
+                "history_date",
+                "history_user__username",
+                "history_type",
+                "process_area_id",
+                specific,
+                generic,
+                value_field,
+                "rationale",
+            )[:HISTORY_LIMIT]
         )
-        for row in rows:
-            if model is PracticeJudgment:
-                code = sp_codes.get(row.specific_practice_id) or gp_codes.get(
-                    row.generic_practice_id, "?"
-                )
-                value = row.value
-            else:
-                code = sg_codes.get(row.specific_goal_id) or gg_codes.get(row.generic_goal_id, "?")
-                value = row.rating
+        for at, username, kind, pa_id, specific_id, generic_id, value, rationale in rows:
             entries.append(
                 {
-                    "at": row.history_date,
-                    "user": row.history_user,
-                    "action": HISTORY_ACTIONS.get(row.history_type, row.history_type),
-                    "acronym": acronyms.get(row.process_area_id, "?"),
-                    "code": code,
+                    "at": at,
+                    "username": username or "",
+                    "action": HISTORY_ACTIONS.get(kind, kind),
+                    "acronym": acronyms.get(pa_id, "?"),
+                    "code": specific_codes.get(specific_id) or generic_codes.get(generic_id, "?"),
                     "value": value,
-                    "rationale": row.rationale,
+                    "rationale": rationale,
                 }
             )
     entries.sort(key=lambda e: e["at"], reverse=True)
