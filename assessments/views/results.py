@@ -319,7 +319,7 @@ def _render(
         "shows_levels": appraisal.shows_levels,
         "goal_counts": _goal_counts(results),
         "level": level,
-        "level_name": _maturity_level_name(appraisal, level),
+        "level_name": _maturity_level_name(state, level),
         "beyond_target": staged
         and results.next_level is not None
         and results.next_level > (appraisal.target_maturity_level or 0),
@@ -349,11 +349,10 @@ def _goal_counts(results: rating.Results) -> list[tuple[str, int]]:
     return [(value, ratings.count(value)) for value in order]
 
 
-def _maturity_level_name(appraisal: Appraisal, level: int | None) -> str:
+def _maturity_level_name(state: AppraisalState, level: int | None) -> str:
     if level is None:
         return ""
-    names = {ml.number: ml.name for ml in appraisal.variant.constellation.maturity_levels.all()}
-    return names.get(level, "")
+    return state.catalog.maturity_level_names.get(level, "")
 
 
 @require_safe

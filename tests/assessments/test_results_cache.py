@@ -333,8 +333,8 @@ def test_a_warm_cache_reads_no_cell_and_no_evidence_link(client, ranged, lead):
     assert entry(ranged) is not None
     # Pinned: the session and the catalog come from caches, the rest is the page's own reads;
     # a hit skips the two reads the entry was computed from (values, links).
-    assert len(cold) == 15
-    assert len(warm) == 13
+    assert len(cold) == 14
+    assert len(warm) == 12
     read = " ".join(query["sql"] for query in warm.captured_queries)
     assert '"assessments_characterization"' not in read
     assert '"evidence_evidencelink"' not in read
