@@ -1,7 +1,8 @@
 """The results page of an appraisal and the lead appraiser's team judgments (DESIGN §4).
 
-The page is rated afresh on every request (`load_appraisal_state`), so it reflects every change of
-a characterization, scope or judgment. Method A shows the levels as indicative; methods B and C
+The page shows the results of the appraisal's current revision (`load_appraisal_state`, rated
+once per revision: assessments/results_cache.py), so it reflects every change of a
+characterization, scope or judgment. Method A shows the levels as indicative; methods B and C
 show characterizations and goal indications but no maturity or capability level (DESIGN §3).
 Viewers and team members read it; only a lead appraiser records or withdraws a judgment, and
 never on a final appraisal.
