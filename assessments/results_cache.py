@@ -55,6 +55,7 @@ VERSION = 2
 # (PA, practice, instance keys): the uncovered cells of one practice.
 _Packed = tuple[tuple[str, str, tuple[str, ...]], ...]
 _practice_of = attrgetter("process_area", "practice")
+_instance_of = attrgetter("instance")
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Rated:
 
 def _pack(cells: Iterable[coverage.UncoveredCell]) -> _Packed:
     return tuple(
-        (acronym, code, tuple(cell.instance for cell in group))
+        (acronym, code, tuple(map(_instance_of, group)))
         for (acronym, code), group in groupby(cells, key=_practice_of)
     )
 
