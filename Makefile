@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: install system-deps run test test-postgres lint format migrations-check bench bench-write bench-load demo
+.PHONY: install system-deps run test test-postgres lint format migrations-check bench bench-write bench-results bench-load demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: install
 
 bench-write: install
 	$(BIN)/python bench/bench_write.py
+
+# The results page of the full data set, cold and warm cache (docs/benchmarks.md).
+bench-results: install
+	$(BIN)/python bench/bench_results.py
 
 # gunicorn + PostgreSQL + Redis under 8 and 16 raters, beside pgbench (docs/benchmarks.md).
 bench-load: install

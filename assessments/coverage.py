@@ -82,9 +82,10 @@ class UncoveredCell(NamedTuple):
 
 # The cells are immutable, so one object per cell serves every rating: an appraisal without
 # evidence yet has an uncovered cell per rated cell (11,760 in the benchmark), and allocating
-# them afresh on each rating cost more in garbage collection than in building them. Bounded:
-# a cell that fell out is built again, equal to the one before.
-_uncovered_cell = lru_cache(maxsize=1 << 15)(UncoveredCell)
+# them afresh on each rating cost more in garbage collection than in building them (the results
+# cache unpickles its entries through it too). Bounded: a cell that fell out is built again,
+# equal to the one before.
+uncovered_cell = lru_cache(maxsize=1 << 15)(UncoveredCell)
 
 
 def _uncovered_in(appraisal: _Input, acronym: str, practice: _Practice) -> Iterable[str]:
@@ -112,7 +113,7 @@ def uncovered_cells(
     each practice lists its covering instances and their values). The rule is `is_covered`,
     inlined: this loop visits every cell of the appraisal (11,760 in the benchmark), and an
     appraisal without evidence yet has as many uncovered cells. So practices without any link
-    skip the per-cell lookups, and the cells come from `_uncovered_cell` by C-level iterators.
+    skip the per-cell lookups, and the cells come from `uncovered_cell` by C-level iterators.
     """
     from assessments.rating import code_sort_key
 
@@ -144,7 +145,7 @@ def uncovered_cells(
                         and (DIRECT not in kinds or kinds.isdisjoint(INDIRECT_OR_AFFIRMATION))
                     )
                 ]
-            cells.extend(map(_uncovered_cell, repeat(acronym), repeat(code), keys))
+            cells.extend(map(uncovered_cell, repeat(acronym), repeat(code), keys))
     return cells
 
 

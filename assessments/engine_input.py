@@ -7,8 +7,9 @@ overview, the results page and the reports all start from it, so they agree on e
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import countOf
 
 from assessments import coverage as evidence_coverage
@@ -84,11 +85,25 @@ class Cells(Mapping):
 
 
 @dataclass
+class CellInputs:
+    """The per-cell input of the engine, as read from the database (`read_cell_inputs`)."""
+
+    # (instance pk, acronym, code) -> the value of every rated cell.
+    values: dict[tuple[int, str, str], str]
+    # (instance pk, acronym, code) -> how many evidence items are linked.
+    evidence_counts: dict[tuple[int, str, str], int]
+    engine_input: rating.AppraisalInput
+
+
+@dataclass
 class AppraisalState:
     """An appraisal read whole, with the engine's results and the progress of rating.
 
-    `values` maps (instance pk, acronym, code) to the characterization's value for every rated
-    cell; `cells` gives the full rows, read on first use (see `Cells`).
+    `results` and `indicators` are those of the appraisal's revision, from the results cache when
+    it has them (assessments/results_cache.py): then the cell values and evidence links are not
+    read. `values`, `evidence_counts` and `engine_input` give them all the same. Warning: on a
+    cache hit the first of them runs two queries (values, links), read at that moment. `cells`
+    gives the full rows, read on first use (see `Cells`).
     """
 
     appraisal: Appraisal
@@ -102,24 +117,32 @@ class AppraisalState:
     findings: list[Finding]
     results: rating.Results
     progress: dict[str, Progress]
-    values: dict[tuple[int, str, str], str] = field(default_factory=dict)
-    # (instance pk, acronym, code) -> how many items are linked, and their coverage kinds.
-    evidence_counts: dict[tuple[int, str, str], int] = field(default_factory=dict)
-    engine_input: rating.AppraisalInput | None = None
+    # Coverage indicators (§4.9) of the PAs in scope.
+    indicators: evidence_coverage.Indicators
+    read_cell_inputs: Callable[[], CellInputs] = field(repr=False)
+
+    @cached_property
+    def _cell_inputs(self) -> CellInputs:
+        return self.read_cell_inputs()
 
     @property
-    def indicators(self) -> evidence_coverage.Indicators:
-        """Coverage indicators (§4.9) of the PAs in scope: pure, computed when asked."""
-        practices = {acr: self.results.process_areas[acr].practices for acr in self.in_scope}
-        return evidence_coverage.indicators(self.engine_input, practices)
+    def values(self) -> dict[tuple[int, str, str], str]:
+        """(instance pk, acronym, code) -> the value of every rated cell (see the warning)."""
+        return self._cell_inputs.values
+
+    @property
+    def evidence_counts(self) -> dict[tuple[int, str, str], int]:
+        """(instance pk, acronym, code) -> how many items are linked (see the warning)."""
+        return self._cell_inputs.evidence_counts
+
+    @property
+    def engine_input(self) -> rating.AppraisalInput:
+        """The engine's input for this state (see the warning)."""
+        return self._cell_inputs.engine_input
 
     @property
     def in_scope(self) -> list[str]:
-        return [
-            acr
-            for acr, pa in self.results.process_areas.items()
-            if pa.rating not in (rating.OUT_OF_SCOPE, rating.NOT_APPLICABLE)
-        ]
+        return in_scope(self.results)
 
     @property
     def total_progress(self) -> Progress:
@@ -130,6 +153,23 @@ class AppraisalState:
 
     def findings_for(self, acronym: str) -> list[Finding]:
         return [f for f in self.findings if f.process_area.acronym == acronym]
+
+
+def in_scope(results: rating.Results) -> list[str]:
+    """The PAs the results rate: neither out of scope nor not applicable."""
+    return [
+        acr
+        for acr, pa in results.process_areas.items()
+        if pa.rating not in (rating.OUT_OF_SCOPE, rating.NOT_APPLICABLE)
+    ]
+
+
+def indicators(
+    engine_input: rating.AppraisalInput, results: rating.Results
+) -> evidence_coverage.Indicators:
+    """Coverage indicators (§4.9) of the PAs in scope: pure."""
+    practices = {acr: results.process_areas[acr].practices for acr in in_scope(results)}
+    return evidence_coverage.indicators(engine_input, practices)
 
 
 def appraisal_input(
@@ -177,10 +217,12 @@ def appraisal_input(
 def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None) -> AppraisalState:
     """Read the appraisal and rate it: a fixed number of queries whatever its size.
 
-    Eight queries (plus seven for the catalog unless given): scope, instances, coverage, cell
-    values, the two kinds of judgments, findings, evidence links. The querysets drop the models'
-    default ordering: it adds 14 joins per row, and neither the engine nor the callers need it.
-    Full characterization rows are read only if `cells` is used.
+    Six queries (plus seven for the catalog unless it is cached or given): scope, instances,
+    coverage, the two kinds of judgments, findings; two more (cell values, evidence links) when
+    the results cache has no entry for the appraisal's revision, or later when asked for (see
+    `AppraisalState`). The querysets drop the models' default ordering: it adds 14 joins per row,
+    and neither the engine nor the callers need it. Full characterization rows are read only if
+    `cells` is used.
     """
     catalog = catalog or load_catalog(appraisal.variant)
     pa_by_id = {pa.pk: pa for pa in catalog.process_areas.values()}
@@ -208,26 +250,6 @@ def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None
         instance.covered = sorted(covered.get(instance.pk, []))
         for acronym in instance.covered:
             coverage[acronym].append(instance)
-    values: dict[tuple[int, str, str], str] = {}
-    rows = (
-        Characterization.objects.filter(appraisal=appraisal)
-        .exclude(value="")
-        .order_by()
-        .values_list(
-            "sampled_instance_id",
-            "process_area_id",
-            "specific_practice_id",
-            "generic_practice_id",
-            "value",
-        )
-    )
-    # `code_of` inlined: this loop runs once per rated cell (11,760 in the benchmark).
-    acronym_of = {pk: pa.acronym for pk, pa in pa_by_id.items()}
-    for instance_id, pa_id, sp_id, gp_id, value in rows:
-        acronym = acronym_of.get(pa_id)
-        code = sp_code.get(sp_id) if sp_id else gp_code.get(gp_id)
-        if acronym and code:
-            values[(instance_id, acronym, code)] = value
     practice_judgments = {
         (
             pa_by_id[j.process_area_id].acronym,
@@ -255,20 +277,34 @@ def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None
             "process_area", "specific_practice__goal", "generic_practice__generic_goal", "author"
         )
     )
-    evidence, evidence_counts = load_evidence(appraisal, pa_by_id, code_of)
-    engine_input = appraisal_input(
-        appraisal,
-        scope_items,
-        coverage,
-        values,
-        {i.pk: i.key for i in instances},
-        practice_judgments,
-        goal_judgments,
-        evidence,
-    )
+
+    def read_cell_inputs() -> CellInputs:
+        values = _read_values(appraisal, pa_by_id, sp_code, gp_code)
+        evidence, evidence_counts = load_evidence(appraisal, pa_by_id, code_of)
+        engine_input = appraisal_input(
+            appraisal,
+            scope_items,
+            coverage,
+            values,
+            {i.pk: i.key for i in instances},
+            practice_judgments,
+            goal_judgments,
+            evidence,
+        )
+        return CellInputs(values, evidence_counts, engine_input)
+
+    read: CellInputs | None = None
+
+    def rate() -> results_cache.Rated:
+        nonlocal read
+        read = read_cell_inputs()
+        results = rating.rate(spec, read.engine_input)
+        return results_cache.Rated(results, indicators(read.engine_input, results))
+
     # Rated once per revision and catalog, shared by every page and process (results_cache).
     spec = catalog.model_spec()
-    results = results_cache.rated(appraisal, spec, lambda: rating.rate(spec, engine_input))
+    rated = results_cache.rated(appraisal, spec, rate)
+    results = rated.results
     progress = {}
     for acronym, pa_result in results.process_areas.items():
         if pa_result.rating in (rating.OUT_OF_SCOPE, rating.NOT_APPLICABLE):
@@ -277,12 +313,12 @@ def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None
         # The engine's practices hold every covering instance's value (None: not rated), and
         # its characterizations are `values` keyed by instance key: counting them per practice
         # gives the rated cells without a lookup per cell.
-        rated = sum(
+        rated_cells = sum(
             len(practice.instances) - countOf(practice.instances.values(), None)
             for practice in pa_result.practices.values()
         )
-        progress[acronym] = Progress(rated=rated, total=total)
-    return AppraisalState(
+        progress[acronym] = Progress(rated=rated_cells, total=total)
+    state = AppraisalState(
         appraisal=appraisal,
         catalog=catalog,
         scope_items=scope_items,
@@ -294,10 +330,39 @@ def load_appraisal_state(appraisal: Appraisal, *, catalog: Catalog | None = None
         findings=findings,
         results=results,
         progress=progress,
-        values=values,
-        evidence_counts=evidence_counts,
-        engine_input=engine_input,
+        indicators=rated.indicators,
+        read_cell_inputs=read_cell_inputs,
     )
+    if read is not None:  # rated here: keep the inputs the results came from
+        state._cell_inputs = read
+    return state
+
+
+def _read_values(
+    appraisal: Appraisal, pa_by_id: dict[int, ProcessArea], sp_code: dict, gp_code: dict
+) -> dict[tuple[int, str, str], str]:
+    """One query: (instance pk, acronym, code) -> value of every rated cell."""
+    values: dict[tuple[int, str, str], str] = {}
+    rows = (
+        Characterization.objects.filter(appraisal=appraisal)
+        .exclude(value="")
+        .order_by()
+        .values_list(
+            "sampled_instance_id",
+            "process_area_id",
+            "specific_practice_id",
+            "generic_practice_id",
+            "value",
+        )
+    )
+    # `code_of` inlined: this loop runs once per rated cell (11,760 in the benchmark).
+    acronym_of = {pk: pa.acronym for pk, pa in pa_by_id.items()}
+    for instance_id, pa_id, sp_id, gp_id, value in rows:
+        acronym = acronym_of.get(pa_id)
+        code = sp_code.get(sp_id) if sp_id else gp_code.get(gp_id)
+        if acronym and code:
+            values[(instance_id, acronym, code)] = value
+    return values
 
 
 def load_evidence(

@@ -118,11 +118,12 @@ def missing_weaknesses(state: AppraisalState, acronym: str) -> list[MissingWeakn
     }
     result = state.results.process_areas[acronym]
     missing = []
-    for code in result.practices:
+    for code, practice_result in result.practices.items():
         if (code, None) in covered:
             continue
         for instance in state.coverage.get(acronym, []):
-            value = state.values.get((instance.pk, acronym, code))
+            # The engine's practice holds each covering instance's value: no cell is read.
+            value = practice_result.instances.get(instance.key)
             if value in WEAKNESS_VALUES and (code, instance.pk) not in covered:
                 practice = state.catalog.practice(acronym, code)
                 missing.append(

@@ -1,8 +1,10 @@
 """The engine's results of an appraisal, cached under its revision (issue 12, point 2).
 
-`load_appraisal_state` asks `rated()` for the results instead of calling the engine: results,
+`load_appraisal_state` asks `rated()` for a `Rated` entry instead of calling the engine: results,
 overview, reports and exports then share one rating per revision, across processes when the cache
-is Redis (settings.CACHES). The key holds
+is Redis (settings.CACHES). The entry also holds the coverage indicators, the other thing computed
+from the cell values and evidence links, so that a page served from the cache reads neither. The
+key holds
 
 - the appraisal's pk and its `revision`, which every write raises in its own transaction
   (assessments/revision.py), so a write makes every older entry unreachable;
@@ -33,12 +35,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from itertools import groupby, repeat
+from operator import attrgetter
 from typing import TypeVar
 
 from django.core.cache import cache
 
-from assessments import rating
+from assessments import coverage, rating
 from assessments.models import Appraisal
 from assessments.revision import write_open, written_in_this_request
 
@@ -46,8 +51,45 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Bump when the cached value's shape changes (rating.Results), so old entries are never read.
-VERSION = 1
+# Bump when the cached value's shape changes (`Rated`, rating.Results), so old entries are never
+# read.
+VERSION = 2
+
+# (PA, practice, instance keys): the uncovered cells of one practice.
+_Packed = tuple[tuple[str, str, tuple[str, ...]], ...]
+_practice_of = attrgetter("process_area", "practice")
+_instance_of = attrgetter("instance")
+
+
+@dataclass(frozen=True)
+class Rated:
+    """What the cache holds for one revision: the engine's results and the coverage indicators
+    (DESIGN §4.9) of the PAs in scope."""
+
+    results: rating.Results
+    indicators: coverage.Indicators
+
+    def __reduce__(self):
+        # Pickled (every cache backend pickles) with the uncovered cells grouped by practice: an
+        # appraisal without evidence yet has one per rated cell (11,606 in the benchmark), and as
+        # named tuples they were most of the entry's size and of its (un)pickling time.
+        results = replace(self.results, uncovered=[])
+        return (_unpack, (results, _pack(self.results.uncovered), self.indicators))
+
+
+def _pack(cells: Iterable[coverage.UncoveredCell]) -> _Packed:
+    return tuple(
+        (acronym, code, tuple(map(_instance_of, group)))
+        for (acronym, code), group in groupby(cells, key=_practice_of)
+    )
+
+
+def _unpack(results: rating.Results, packed: _Packed, indicators: coverage.Indicators) -> Rated:
+    """The entry as it was pickled: the same cells in the same order."""
+    cells: list[coverage.UncoveredCell] = []
+    for acronym, code, keys in packed:
+        cells.extend(map(coverage.uncovered_cell, repeat(acronym), repeat(code), keys))
+    return Rated(replace(results, uncovered=cells), indicators)
 
 
 def catalog_digest(spec: rating.ModelSpec) -> str:

@@ -56,7 +56,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def summary_text(state: AppraisalState) -> str:
     """A readable report of `state.results`, one line per fact, ending with a newline."""
     appraisal, results, catalog = state.appraisal, state.results, state.catalog
-    names = {ml.number: ml.name for ml in appraisal.variant.constellation.maturity_levels.all()}
+    names = catalog.maturity_level_names
     staged = results.representation == rating.STAGED
     levels = appraisal.shows_levels
     lines = [

@@ -13,6 +13,7 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import F
 from simple_history.utils import bulk_create_with_history
 
 from assessments import services
@@ -136,3 +137,6 @@ def _judge(appraisal: Appraisal, catalog, lead, rng: random.Random) -> None:
             rationale="Benchmark review.",
             decided_by=lead,
         )
+    # Written behind the services, which would have raised the revision: raise it here, or the
+    # results cached above (without these judgments) would be served as this revision's.
+    Appraisal.objects.filter(pk=appraisal.pk).update(revision=F("revision") + 1)

@@ -72,6 +72,7 @@ class Catalog:
     specific_practices: dict[tuple[str, str], SpecificPractice] = field(default_factory=dict)
     generic_practices: dict[str, GenericPractice] = field(default_factory=dict)
     goals: dict[tuple[str, str], SpecificGoal | GenericGoal] = field(default_factory=dict)
+    maturity_level_names: dict[int, str] = field(default_factory=dict)  # 2 -> "Managed"
     # The catalog generation it was built under (load_catalog), None when built outside the
     # shared cache: caches of data derived from the catalog key on it.
     generation: str | None = field(default=None, compare=False)
@@ -218,6 +219,9 @@ def load_catalog(variant: ModelVariant) -> Catalog:
 def build_catalog(variant: ModelVariant) -> Catalog:
     """Seven queries: PAs with category and level, goals, practices, GGs, GPs, both levels."""
     constellation = variant.constellation
+    maturity_levels = dict(
+        constellation.maturity_levels.values_list("number", "name").order_by("number")
+    )
     catalog = Catalog(
         variant=variant,
         process_areas={},
@@ -229,9 +233,8 @@ def build_catalog(variant: ModelVariant) -> Catalog:
             )
             .order_by("number")
         ),
-        maturity_levels=tuple(
-            constellation.maturity_levels.values_list("number", flat=True).order_by("number")
-        ),
+        maturity_levels=tuple(maturity_levels),
+        maturity_level_names=maturity_levels,
         capability_levels=tuple(
             constellation.capability_levels.values_list("number", flat=True).order_by("number")
         ),

@@ -1,7 +1,8 @@
 """The results page of an appraisal and the lead appraiser's team judgments (DESIGN §4).
 
-The page is rated afresh on every request (`load_appraisal_state`), so it reflects every change of
-a characterization, scope or judgment. Method A shows the levels as indicative; methods B and C
+The page shows the results of the appraisal's current revision (`load_appraisal_state`, rated
+once per revision: assessments/results_cache.py), so it reflects every change of a
+characterization, scope or judgment. Method A shows the levels as indicative; methods B and C
 show characterizations and goal indications but no maturity or capability level (DESIGN §3).
 Viewers and team members read it; only a lead appraiser records or withdraws a judgment, and
 never on a final appraisal.
@@ -228,7 +229,8 @@ def _judgments(state: AppraisalState) -> list[dict]:
 
 
 def _history(state: AppraisalState) -> list[dict]:
-    """The latest recorded, changed and withdrawn judgments (django-simple-history): 2 queries."""
+    """The latest recorded, changed and withdrawn judgments (django-simple-history): 2 queries,
+    read as tuples (historical model instances cost more than the rest of the list)."""
     catalog = state.catalog
     acronyms = {pa.pk: acronym for acronym, pa in catalog.process_areas.items()}
     sp_codes = {sp.pk: code for (_, code), sp in catalog.specific_practices.items()}
@@ -236,30 +238,41 @@ def _history(state: AppraisalState) -> list[dict]:
     sg_codes = {g.pk: code for (acr, code), g in catalog.goals.items() if acr}
     gg_codes = {g.pk: g.code for g in catalog.generic_goals}
     entries = []
-    for model in (PracticeJudgment, GoalJudgment):
+    for model, specific, generic, value_field, specific_codes, generic_codes in (
+        (
+            PracticeJudgment,
+            "specific_practice_id",
+            "generic_practice_id",
+            "value",
+            sp_codes,
+            gp_codes,
+        ),
+        (GoalJudgment, "specific_goal_id", "generic_goal_id", "rating", sg_codes, gg_codes),
+    ):
         rows = (
             model.history.filter(appraisal_id=state.appraisal.pk)
-            .select_related("history_user")
-            .order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+            .order_by("-history_date", "-history_id")
+            .values_list(
+                "history_date",
+                "history_user__username",
+                "history_type",
+                "process_area_id",
+                specific,
+                generic,
+                value_field,
+                "rationale",
+            )[:HISTORY_LIMIT]
         )
-        for row in rows:
-            if model is PracticeJudgment:
-                code = sp_codes.get(row.specific_practice_id) or gp_codes.get(
-                    row.generic_practice_id, "?"
-                )
-                value = row.value
-            else:
-                code = sg_codes.get(row.specific_goal_id) or gg_codes.get(row.generic_goal_id, "?")
-                value = row.rating
+        for at, username, kind, pa_id, specific_id, generic_id, value, rationale in rows:
             entries.append(
                 {
-                    "at": row.history_date,
-                    "user": row.history_user,
-                    "action": HISTORY_ACTIONS.get(row.history_type, row.history_type),
-                    "acronym": acronyms.get(row.process_area_id, "?"),
-                    "code": code,
+                    "at": at,
+                    "username": username or "",
+                    "action": HISTORY_ACTIONS.get(kind, kind),
+                    "acronym": acronyms.get(pa_id, "?"),
+                    "code": specific_codes.get(specific_id) or generic_codes.get(generic_id, "?"),
                     "value": value,
-                    "rationale": row.rationale,
+                    "rationale": rationale,
                 }
             )
     entries.sort(key=lambda e: e["at"], reverse=True)
@@ -307,7 +320,7 @@ def _render(
         "shows_levels": appraisal.shows_levels,
         "goal_counts": _goal_counts(results),
         "level": level,
-        "level_name": _maturity_level_name(appraisal, level),
+        "level_name": _maturity_level_name(state, level),
         "beyond_target": staged
         and results.next_level is not None
         and results.next_level > (appraisal.target_maturity_level or 0),
@@ -337,11 +350,10 @@ def _goal_counts(results: rating.Results) -> list[tuple[str, int]]:
     return [(value, ratings.count(value)) for value in order]
 
 
-def _maturity_level_name(appraisal: Appraisal, level: int | None) -> str:
+def _maturity_level_name(state: AppraisalState, level: int | None) -> str:
     if level is None:
         return ""
-    names = {ml.number: ml.name for ml in appraisal.variant.constellation.maturity_levels.all()}
-    return names.get(level, "")
+    return state.catalog.maturity_level_names.get(level, "")
 
 
 @require_safe
