@@ -96,6 +96,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cmmisvc-bench-evidence-") as directory:
         setup_django(directory)
+        from django.db.models import F
         from django.test import Client
 
         from assessments import engine_input, rating
@@ -111,7 +112,12 @@ def main() -> int:
         before = {"grid": queries(client, grid), "results": queries(client, results_url)}
 
         made = link_everything(appraisal, lead, args.links)
-        Appraisal.objects.filter(pk=appraisal.pk).update(evidence_model="v1.2")
+        # The links went in by bulk_create, past the services: raise the revision as every
+        # write through them does, or the pages below would serve the cached results and
+        # progress of the appraisal without links.
+        Appraisal.objects.filter(pk=appraisal.pk).update(
+            evidence_model="v1.2", revision=F("revision") + 1
+        )
         appraisal.refresh_from_db()
         after = {"grid": queries(client, grid), "results": queries(client, results_url)}
 
