@@ -115,22 +115,31 @@ def bypassed(appraisal: Appraisal, *, saved: bool = False) -> bool:
     )
 
 
+def cache_get(entry: str):
+    """The cached value, or None when there is none or the cache cannot be reached: a cache
+    outage must not take the pages down with it, they compute instead."""
+    try:
+        return cache.get(entry)
+    except Exception:
+        logger.warning("cache unavailable; %s computed without it", entry, exc_info=True)
+        return None
+
+
+def cache_set(entry: str, value) -> None:
+    try:
+        cache.set(entry, value)
+    except Exception:
+        logger.warning("cache unavailable; %s not stored", entry, exc_info=True)
+
+
 def rated(appraisal: Appraisal, spec: rating.ModelSpec, compute: Callable[[], T]) -> T:
     """The cached value for this appraisal's revision and catalog, else `compute()`, stored.
     Bypassed where the module docstring says."""
     if bypassed(appraisal):
         return compute()
     entry = key(appraisal.pk, appraisal.revision, catalog_digest(spec))
-    try:
-        value = cache.get(entry)
-    except Exception:  # a cache outage must not take the pages down with it
-        logger.warning("results cache unavailable; rating without it", exc_info=True)
-        return compute()
-    if value is not None:
-        return value
-    value = compute()
-    try:
-        cache.set(entry, value)
-    except Exception:
-        logger.warning("results cache unavailable; result not stored", exc_info=True)
+    value = cache_get(entry)
+    if value is None:
+        value = compute()
+        cache_set(entry, value)
     return value

@@ -88,11 +88,11 @@ def _raise(appraisal_pk: int, *, refuse_final: bool) -> int | None:
     """Raise the revision by one and return it; None when `refuse_final` and the appraisal is
     final (nothing changed). One statement where the database returns updated columns
     (PostgreSQL, SQLite 3.35+): every save runs this, and the ORM has no UPDATE … RETURNING."""
-    rows = Appraisal.objects.filter(pk=appraisal_pk)
-    if refuse_final:
-        rows = rows.exclude(status=Appraisal.Status.FINAL)
     connection = transaction.get_connection()
     if not connection.features.can_return_columns_from_insert:
+        rows = Appraisal.objects.filter(pk=appraisal_pk)
+        if refuse_final:
+            rows = rows.exclude(status=Appraisal.Status.FINAL)
         if not rows.update(revision=F("revision") + 1):
             return None
         return Appraisal.objects.values_list("revision", flat=True).get(pk=appraisal_pk)

@@ -3,7 +3,8 @@ live grid's "changes since" show, in a fixed number of indexed queries.
 
 Nothing here reads or rates the whole appraisal: the PA's own rows are read (cells, judgments,
 evidence links), the PA is rated by `rating.rate_process_area`, and the appraisal-wide progress
-comes from count queries. The cost grows with the PA's cells, never with the other PAs'.
+comes from the cache or from count queries (selectors/progress.py). The cost grows with the
+PA's cells, never with the other PAs'.
 """
 
 from __future__ import annotations

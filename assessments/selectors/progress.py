@@ -14,18 +14,14 @@ saved PA, recounted after the save committed.
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef
 
 from assessments.engine_input import Catalog, Progress
 from assessments.models import Appraisal, Characterization, Instance
-from assessments.results_cache import bypassed
-
-logger = logging.getLogger(__name__)
+from assessments.results_cache import bypassed, cache_get, cache_set
 
 VERSION = 1
 
@@ -91,21 +87,6 @@ def count_progress(
     }
 
 
-def _get(entry: str):
-    try:
-        return cache.get(entry)
-    except Exception:  # a cache outage must not take the grid down with it
-        logger.warning("progress cache unavailable; counting without it", exc_info=True)
-        return None
-
-
-def _set(entry: str, value) -> None:
-    try:
-        cache.set(entry, value)
-    except Exception:
-        logger.warning("progress cache unavailable; counts not stored", exc_info=True)
-
-
 def appraisal_progress(
     appraisal: Appraisal,
     catalog: Catalog,
@@ -128,15 +109,15 @@ def appraisal_progress(
     if generation is None:  # a catalog built outside the shared cache: nothing to key on
         return {**counted(), acronym: fresh}
     if saved_revision is not None and not bypassed(appraisal, saved=True):
-        previous = _get(_key(appraisal.pk, saved_revision - 1, generation))
+        previous = cache_get(_key(appraisal.pk, saved_revision - 1, generation))
         progress = {**(previous if previous is not None else counted()), acronym: fresh}
-        _set(_key(appraisal.pk, saved_revision, generation), progress)
+        cache_set(_key(appraisal.pk, saved_revision, generation), progress)
         return progress
     if bypassed(appraisal):
         return {**counted(), acronym: fresh}
     entry = _key(appraisal.pk, appraisal.revision, generation)
-    progress = _get(entry)
+    progress = cache_get(entry)
     if progress is None:
         progress = counted()
-        _set(entry, progress)
+        cache_set(entry, progress)
     return {**progress, acronym: fresh}
